@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * `netspot` entry point: a thin shell that parses the command line and hands over to a
+ * command module. Each command lives in `commands/<name>.ts` and registers itself.
+ */
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../util/errors.js';
+import { commandModules } from './commands/index.js';
+import { version } from '../util/version.js';
+
+export const EXIT_OK = 0;
+export const EXIT_RUNTIME = 1;
+export const EXIT_USAGE = 2;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('netspot')
+    .description('Anomaly-based network IDS: network statistics watched by SPOT detectors')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  for (const m of commandModules) m.register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode);
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+/** Maps an error to a message on stderr and an exit code: 2 for usage, 1 otherwise. */
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end through here with exit code 0.
+    return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`netspot: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`netspot: error: ${msg}\n`);
+  return EXIT_RUNTIME;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.exitCode = reportError(err);
+  },
+);

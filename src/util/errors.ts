@@ -1,0 +1,9 @@
+/** A mistake in what the user asked for (flags, config, arguments): exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** An input that cannot be read (file, capture, snapshot): names the input and where. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
