@@ -1,0 +1,1 @@
+// Builds the optional native live-capture binding (see native/). Placeholder until it lands.
