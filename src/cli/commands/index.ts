@@ -5,7 +5,10 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
+import * as run from './run.js';
 import * as spot from './spot.js';
+import * as defaults from './defaults.js';
+import * as ls from './ls.js';
 
 /** Every sub-command, in the order `netspot --help` lists them. */
-export const commandModules: readonly CommandModule[] = [spot];
+export const commandModules: readonly CommandModule[] = [run, spot, defaults, ls];

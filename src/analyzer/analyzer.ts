@@ -1,0 +1,76 @@
+/**
+ * The analyzer: owns the counters the loaded statistics need, and at the end of each period
+ * turns counter values into statistics, lets each statistic's detector judge its value, and
+ * builds the period's records. Everything here runs once per period, not per packet.
+ */
+import { counterDef, type Counter, type PeriodInfo } from '../counters/index.js';
+import { statDef, type StatDef } from '../stats/index.js';
+import type { Config } from '../config/schema.js';
+import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
+import { UsageError } from '../util/errors.js';
+import { createStatDetector, detectorParams, type StatDetector } from './stat-detector.js';
+
+interface WatchedStat {
+  readonly def: StatDef;
+  readonly detector: StatDetector;
+}
+
+export interface PeriodResult {
+  readonly record: DataRecord;
+  readonly alarms: readonly AlarmRecord[];
+}
+
+export class Analyzer {
+  /** Counters incremented per packet (those with `process`), in a plain array for the hot loop. */
+  readonly packetCounters: Counter[] = [];
+  private readonly counters: Array<{ name: string; counter: Counter }> = [];
+  private readonly stats: WatchedStat[] = [];
+
+  constructor(cfg: Config, readonly series: string) {
+    if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
+    const needed = new Set<string>();
+    for (const name of cfg.analyzer.stats) {
+      const def = statDef(name);
+      if (def === undefined) throw new UsageError(`unknown statistic "${name}"`);
+      for (const c of def.requires) needed.add(c);
+      this.stats.push({ def, detector: createStatDetector(detectorParams(cfg, name)) });
+    }
+    for (const name of needed) {
+      const def = counterDef(name);
+      if (def === undefined) throw new Error(`statistic needs unknown counter ${name}`);
+      const counter = def.create();
+      this.counters.push({ name, counter });
+      if (counter.process !== undefined) this.packetCounters.push(counter);
+    }
+  }
+
+  /** Names of the computed counters. */
+  counterNames(): string[] {
+    return this.counters.map((c) => c.name);
+  }
+
+  /** Closes a period: reads and resets the counters, steps every detector, builds records. */
+  endPeriod(timeNs: bigint, period: PeriodInfo): PeriodResult {
+    const values: Record<string, number> = {};
+    for (const { name, counter } of this.counters) {
+      values[name] = counter.value(period);
+      counter.reset();
+    }
+    const outcomes: StatOutcome[] = [];
+    const alarms: AlarmRecord[] = [];
+    for (const { def, detector } of this.stats) {
+      const value = def.compute(values);
+      const v = value === null || !Number.isFinite(value) ? NaN : value;
+      const j = detector.judge(v);
+      outcomes.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, up: j.up, down: j.down, status: j.status });
+      if (j.alarm !== 0) {
+        alarms.push({
+          timeNs, series: this.series, stat: def.name, value: v,
+          status: j.alarm === 1 ? 'UP_ALERT' : 'DOWN_ALERT', code: j.alarm,
+          probability: j.probability, threshold: j.alarm === 1 ? j.up : j.down,
+        });
+      }
+    }
+    return { record: { timeNs, series: this.series, stats: outcomes, counters: values }, alarms };
+  }
+}

@@ -1,0 +1,89 @@
+import { Option, type Command } from 'commander';
+import { configKeys, loadConfig } from '../../config/load.js';
+import { Session } from '../../pipeline/session.js';
+import { ProgressLine } from '../run/progress-line.js';
+import { formatSummary } from '../run/summary.js';
+
+interface RunFlags {
+  config?: string;
+  device?: string;
+  stat: string[];
+  period?: string;
+  verbose?: boolean;
+  file?: string;
+  quiet?: boolean;
+  [key: string]: unknown;
+}
+
+/** `netspot run`: analyse a capture file or a live interface. */
+export function register(program: Command): void {
+  const cmd = program
+    .command('run')
+    .description('analyse a capture file or a network interface and report values, thresholds and alarms')
+    .option('-c, --config <file>', 'TOML configuration file (netspot defaults prints one)')
+    .option('-d, --device <file|iface>', 'capture file (pcap, pcapng, .gz) or interface (= miner.device)')
+    .option('-s, --stat <name>', 'statistic to compute, repeatable or comma-separated (= analyzer.stats)', collect, [])
+    .option('-p, --period <duration>', 'period length, e.g. 500ms, 1s, 2m (= analyzer.period)')
+    .option('-v, --verbose', 'print a data record per period (= exporter.console.data true)')
+    .option('-f, --file <path>', 'write data records to this file, %s = series name (= exporter.file.data)')
+    .option('-q, --quiet', 'no progress line and no summary on stderr')
+    .addHelpText(
+      'after',
+      '\nEvery configuration key can also be set as --section.key VALUE, e.g. --spot.q 1e-5,\n' +
+        '--spot.R_SYN.q 1e-6, --exporter.file.alarm alarms.json (netspot defaults lists the keys).\n' +
+        'Precedence: built-in defaults < config file < flags.\n\n' +
+        'Examples:\n  netspot run -d data/capture.pcap\n  netspot run -d trace.pcapng.gz -s R_SYN -s TRAFFIC -p 500ms -v\n' +
+        '  netspot run -d eth0 --spot.q 1e-5 -f /var/log/netspot/%s.data.json',
+    )
+    .action(run);
+  for (const { key } of configKeys()) {
+    cmd.addOption(new Option(`--${key} <value>`).hideHelp());
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+}
+
+async function run(flags: RunFlags): Promise<void> {
+  const overrides: Array<[string, unknown]> = [];
+  for (const { key } of configKeys()) if (flags[key] !== undefined) overrides.push([key, flags[key]]);
+  if (flags.device !== undefined) overrides.push(['miner.device', flags.device]);
+  if (flags.stat.length > 0) overrides.push(['analyzer.stats', flags.stat]);
+  if (flags.period !== undefined) overrides.push(['analyzer.period', flags.period]);
+  if (flags.verbose === true) overrides.push(['exporter.console.data', true]);
+  if (flags.file !== undefined) overrides.push(['exporter.file.data', flags.file]);
+  const cfg = await loadConfig({ file: flags.config, overrides });
+
+  const quiet = flags.quiet === true;
+  const warn = (m: string): void => {
+    progress?.clear();
+    process.stderr.write(`netspot: warning: ${m}\n`);
+  };
+  let progress: ProgressLine | undefined;
+  const session = await Session.open(cfg, { onWarning: warn });
+  if (!quiet && process.stderr.isTTY === true) progress = new ProgressLine(session);
+
+  // First Ctrl-C: finish cleanly (the partial period is emitted, files flushed). Second: quit now.
+  let interrupts = 0;
+  const onStop = (): void => {
+    if (++interrupts > 1) process.exit(130);
+    session.stop();
+  };
+  const onHup = (): void => void session.reopenOutputs().catch((e: Error) => warn(`cannot reopen outputs: ${e.message}`));
+  process.on('SIGINT', onStop);
+  process.on('SIGTERM', onStop);
+  process.on('SIGHUP', onHup);
+  const started = performance.now();
+  try {
+    const status = await session.run();
+    progress?.clear();
+    for (const w of session.source.warnings()) warn(w);
+    if (!quiet) process.stderr.write(formatSummary(session, status, (performance.now() - started) / 1000) + '\n');
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onStop);
+    process.off('SIGTERM', onStop);
+    process.off('SIGHUP', onHup);
+  }
+}

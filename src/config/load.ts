@@ -1,0 +1,170 @@
+/**
+ * Building the effective configuration: defaults < TOML file < `--section.key value` flags,
+ * then one validation pass whose errors name the key, the value and what was expected.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseToml } from 'smol-toml';
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import { ConfigSchema, type Config } from './schema.js';
+import { UsageError } from '../util/errors.js';
+import { SpotParameterError, validateSpotConfig } from '../spot/index.js';
+import { detectorParams } from '../analyzer/stat-detector.js';
+import { statNames } from '../stats/index.js';
+
+/** A fresh copy of the built-in defaults. */
+export function defaultConfig(): Config {
+  return Value.Create(ConfigSchema) as unknown as Config;
+}
+
+/** Reads a TOML file into a plain object (not yet validated). */
+export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  return parseConfigText(text, path);
+}
+
+export function parseConfigText(text: string, origin: string): Record<string, unknown> {
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`config file ${origin} is not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Deep-merges `patch` into `base` (tables merge, everything else replaces). */
+export function mergeConfig(base: Record<string, unknown>, patch: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = base[k];
+    if (isTable(v) && isTable(cur)) mergeConfig(cur, v);
+    else base[k] = isTable(v) ? structuredClone(v) : v;
+  }
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The schema of a dotted key (`spot.R_SYN.q`), or undefined when no such key exists. */
+export function schemaOfKey(key: string): TSchema | undefined {
+  let s: TSchema | undefined = ConfigSchema;
+  for (const part of key.split('.')) {
+    const props: Record<string, TSchema> | undefined = (s as { properties?: Record<string, TSchema> }).properties;
+    if (props === undefined || !Object.hasOwn(props, part)) return undefined;
+    s = props[part];
+  }
+  return s;
+}
+
+/** Every settable leaf key with its schema (per-statistic SPOT keys included). */
+export function configKeys(): Array<{ key: string; schema: TSchema }> {
+  const out: Array<{ key: string; schema: TSchema }> = [];
+  const walk = (s: TSchema, prefix: string): void => {
+    const props = (s as { properties?: Record<string, TSchema> }).properties;
+    if (props === undefined || s.type !== 'object') {
+      out.push({ key: prefix, schema: s });
+      return;
+    }
+    for (const [k, sub] of Object.entries(props)) walk(sub, prefix === '' ? k : `${prefix}.${k}`);
+  };
+  walk(ConfigSchema, '');
+  return out;
+}
+
+/**
+ * Converts a command-line string to the type the key expects (numbers, booleans, lists);
+ * a string that does not convert is kept as is so that validation reports it.
+ */
+export function coerceValue(key: string, raw: unknown): unknown {
+  const schema = schemaOfKey(key);
+  if (schema === undefined) throw new UsageError(`unknown config key "${key}"`);
+  if (typeof raw !== 'string') return raw;
+  switch (schema.type) {
+    case 'number':
+    case 'integer': {
+      const n = raw.trim() === '' ? NaN : Number(raw);
+      return Number.isNaN(n) ? raw : n;
+    }
+    case 'boolean': {
+      const t = raw.toLowerCase();
+      if (t === 'true' || t === 'yes' || t === 'on' || t === '1') return true;
+      if (t === 'false' || t === 'no' || t === 'off' || t === '0') return false;
+      return raw;
+    }
+    case 'array':
+      return raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    default:
+      return raw;
+  }
+}
+
+/** Sets a dotted key in a config object, creating tables on the way. */
+export function setKey(cfg: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let t = cfg;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = t[parts[i]];
+    if (!isTable(next)) t[parts[i]] = {};
+    t = t[parts[i]] as Record<string, unknown>;
+  }
+  t[parts[parts.length - 1]] = value;
+}
+
+/** Reads a dotted key, or undefined. */
+export function getKey(cfg: unknown, key: string): unknown {
+  let t: unknown = cfg;
+  for (const p of key.split('.')) {
+    if (!isTable(t)) return undefined;
+    t = t[p];
+  }
+  return t;
+}
+
+/** Checks a whole config object; throws a UsageError listing every problem. */
+export function validateConfig(cfg: unknown): Config {
+  const problems: string[] = [];
+  for (const e of Value.Errors(ConfigSchema, cfg)) {
+    // Array items are reported by index (analyzer.stats.1): name the key itself.
+    const key = e.path.replace(/^\//, '').replaceAll('/', '.').replace(/\.\d+$/, '');
+    const keySchema = schemaOfKey(key);
+    if (keySchema === undefined) {
+      problems.push(`unknown config key "${key}"`);
+      continue;
+    }
+    const expected = (keySchema as { expected?: string }).expected ?? e.message.toLowerCase();
+    problems.push(`bad value for ${key}: ${JSON.stringify(e.value)} (expected ${expected})`);
+  }
+  if (problems.length > 0) throw new UsageError([...new Set(problems)].join('\n'));
+  // Constraints between SPOT keys (q < 1 - level) hold for every statistic's merged settings.
+  const config = cfg as Config;
+  for (const stat of statNames) {
+    try {
+      validateSpotConfig(detectorParams(config, stat));
+    } catch (err) {
+      if (!(err instanceof SpotParameterError)) throw err;
+      const own = typeof config.spot[stat] === 'object' && Object.hasOwn(config.spot[stat] as object, err.parameter);
+      problems.push(`bad value for spot.${own ? `${stat}.` : ''}${err.parameter}: ${err.message}`);
+    }
+  }
+  if (problems.length > 0) throw new UsageError([...new Set(problems)].join('\n'));
+  return config;
+}
+
+export interface ConfigSources {
+  /** TOML file given with -c. */
+  file?: string;
+  /** `--section.key value` pairs, in command-line order (later wins). */
+  overrides?: ReadonlyArray<readonly [string, unknown]>;
+}
+
+/** defaults < file < overrides, validated. */
+export async function loadConfig(src: ConfigSources = {}): Promise<Config> {
+  const cfg = defaultConfig() as unknown as Record<string, unknown>;
+  if (src.file !== undefined) mergeConfig(cfg, await readConfigFile(src.file));
+  for (const [key, value] of src.overrides ?? []) setKey(cfg, key, coerceValue(key, value));
+  return validateConfig(cfg);
+}

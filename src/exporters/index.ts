@@ -1,0 +1,18 @@
+/**
+ * The exporter registry. Adding an exporter: write `my-exporter.ts` with an ExporterDef (a
+ * name, when the config enables it, and a factory) and list it here.
+ */
+import type { Config } from '../config/schema.js';
+import type { Exporter, ExporterDef } from './exporter.js';
+import { consoleExporter } from './console-exporter.js';
+import { fileExporter } from './file-exporter.js';
+
+export type { Exporter, ExporterDef } from './exporter.js';
+export { expandSeriesPath } from './file-exporter.js';
+
+export const exporterDefs: readonly ExporterDef[] = [consoleExporter, fileExporter];
+
+/** The exporters the config enables, created but not started. */
+export function createExporters(cfg: Config): Exporter[] {
+  return exporterDefs.filter((d) => d.enabled(cfg)).map((d) => d.create(cfg));
+}

@@ -1,0 +1,9 @@
+import { ratio, type StatDef } from './statistic.js';
+
+export const R_ACK: StatDef = {
+  name: 'R_ACK',
+  description: 'ratio of TCP segments with ACK among IP packets',
+  formula: 'ACK / IP',
+  requires: ['ACK', 'IP'],
+  compute: (c) => ratio(c.ACK, c.IP),
+};

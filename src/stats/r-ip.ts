@@ -1,0 +1,9 @@
+import { ratio, type StatDef } from './statistic.js';
+
+export const R_IP: StatDef = {
+  name: 'R_IP',
+  description: 'ratio of IP packets among all packets',
+  formula: 'IP / PKTS',
+  requires: ['IP', 'PKTS'],
+  compute: (c) => ratio(c.IP, c.PKTS),
+};

@@ -1,0 +1,27 @@
+/** Counter values at the end of a period, by counter name. */
+export type CounterValues = Readonly<Record<string, number>>;
+
+/**
+ * A statistic: a pure function of the counters of one period, watched by its own detector.
+ * `null` means "no value this period" (the detector does not see it).
+ */
+export interface StatDef {
+  /** NetSpot's name, e.g. `R_SYN`. */
+  readonly name: string;
+  readonly description: string;
+  /** Exact definition in terms of counters, for `netspot ls` and the docs. */
+  readonly formula: string;
+  /** Counters the statistic reads; only the counters some loaded statistic needs are computed. */
+  readonly requires: readonly string[];
+  compute(c: CounterValues): number | null;
+}
+
+/**
+ * NetSpot's ratio rule: a zero numerator gives 0 (even over a zero denominator), a zero
+ * denominator with a non-zero numerator gives no value.
+ */
+export function ratio(numerator: number, denominator: number): number | null {
+  if (numerator === 0) return 0;
+  if (denominator === 0) return null;
+  return numerator / denominator;
+}
