@@ -26,7 +26,8 @@ export class Analyzer {
   private readonly counters: Array<{ name: string; counter: Counter }> = [];
   private readonly stats: WatchedStat[] = [];
 
-  constructor(cfg: Config, readonly series: string) {
+  /** `extraCounters`: counters to compute even if no loaded statistic needs them. */
+  constructor(cfg: Config, readonly series: string, extraCounters: readonly string[] = []) {
     if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
     const needed = new Set<string>();
     for (const name of cfg.analyzer.stats) {
@@ -35,9 +36,10 @@ export class Analyzer {
       for (const c of def.requires) needed.add(c);
       this.stats.push({ def, detector: createStatDetector(detectorParams(cfg, name)) });
     }
+    for (const name of extraCounters) needed.add(name);
     for (const name of needed) {
       const def = counterDef(name);
-      if (def === undefined) throw new Error(`statistic needs unknown counter ${name}`);
+      if (def === undefined) throw new UsageError(`unknown counter "${name}"`);
       const counter = def.create();
       this.counters.push({ name, counter });
       if (counter.process !== undefined) this.packetCounters.push(counter);

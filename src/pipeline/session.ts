@@ -15,6 +15,8 @@ import { UsageError } from '../util/errors.js';
 export interface SessionHooks {
   onWarning?: (message: string) => void;
   onPeriod?: (result: PeriodResult) => void;
+  /** Counters to compute beyond those the loaded statistics need (metrics, tests). */
+  counters?: readonly string[];
   /** Extra exporters beyond those the config enables (the server's live feed). */
   exporters?: readonly Exporter[];
 }
@@ -34,7 +36,7 @@ export class Session {
     const source = await openSource(cfg);
     let exporters: Exporter[] = [];
     try {
-      const analyzer = new Analyzer(cfg, source.name);
+      const analyzer = new Analyzer(cfg, source.name, hooks.counters);
       exporters = [...createExporters(cfg), ...(hooks.exporters ?? [])];
       for (const e of exporters) await e.start(source.name);
       const pipeline = new Pipeline({
