@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig, configKeys } from '../../src/config/load.js';
+import { parseDuration } from '../../src/config/duration.js';
+import { defaultsToml } from '../../src/config/defaults-toml.js';
+import { parse } from 'smol-toml';
+import { tempFile } from '../support/run-capture.js';
+
+test('defaults are NetSpot\'s', async () => {
+  const cfg = await loadConfig();
+  assert.deepEqual(
+    { depth: cfg.spot.depth, q: cfg.spot.q, n_init: cfg.spot.n_init, level: cfg.spot.level, up: cfg.spot.up, down: cfg.spot.down, alert: cfg.spot.alert, bounded: cfg.spot.bounded, max_excess: cfg.spot.max_excess },
+    { depth: 50, q: 1e-4, n_init: 1000, level: 0.98, up: true, down: false, alert: true, bounded: true, max_excess: 200 },
+  );
+  assert.equal(cfg.analyzer.period, '1s');
+});
+
+test('precedence: defaults < file < flags, per-statistic sections override [spot]', async () => {
+  const file = tempFile('c.toml', '[analyzer]\nperiod = "2s"\nstats = ["R_SYN"]\n[spot]\nq = 1e-5\ndepth = 10\n[spot.R_SYN]\nq = 1e-6\n');
+  const cfg = await loadConfig({ file, overrides: [['spot.depth', '20'], ['spot.R_SYN.down', 'true']] });
+  assert.equal(cfg.analyzer.period, '2s');
+  assert.equal(cfg.spot.q, 1e-5);
+  assert.equal(cfg.spot.depth, 20);
+  assert.deepEqual(cfg.spot.R_SYN, { q: 1e-6, down: true });
+});
+
+test('a bad value names the key, the value and what was expected', async () => {
+  await assert.rejects(loadConfig({ overrides: [['spot.q', 'often']] }), /spot\.q: "often" \(expected a number in \(0, 1\)\)/);
+  await assert.rejects(loadConfig({ overrides: [['analyzer.period', '10 parsecs']] }), /analyzer\.period: "10 parsecs" \(expected a duration/);
+  await assert.rejects(loadConfig({ overrides: [['analyzer.stats', 'R_SYN,R_NOPE']] }), /analyzer\.stats: "R_NOPE"/);
+  await assert.rejects(loadConfig({ overrides: [['spot.R_SYN.level', '0.99995']] }), /spot\.q/);
+});
+
+test('an unknown key is refused, from a file or a flag', async () => {
+  await assert.rejects(loadConfig({ overrides: [['miner.speed', '3']] }), /unknown config key "miner\.speed"/);
+  const file = tempFile('u.toml', '[analyzer]\nperiode = "1s"\n');
+  await assert.rejects(loadConfig({ file }), /unknown config key "analyzer\.periode"/);
+  const bad = tempFile('b.toml', '[analyzer\nperiod = 1');
+  await assert.rejects(loadConfig({ file: bad }), /is not valid TOML/);
+});
+
+test('durations follow Go\'s syntax', () => {
+  assert.equal(parseDuration('500ms'), 5e8);
+  assert.equal(parseDuration('1s'), 1e9);
+  assert.equal(parseDuration('2m'), 120e9);
+  assert.equal(parseDuration('1m30s'), 90e9);
+  assert.equal(parseDuration('1.5h'), 5400e9);
+  assert.ok(Number.isNaN(parseDuration('1 s')));
+  assert.ok(Number.isNaN(parseDuration('s')));
+});
+
+test('netspot defaults is valid TOML that loads back to the defaults', async () => {
+  const text = defaultsToml();
+  const file = tempFile('d.toml', text);
+  assert.deepEqual(await loadConfig({ file }), await loadConfig());
+  const parsed = parse(text) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(parsed).sort(), ['analyzer', 'exporter', 'miner', 'spot']);
+  for (const { key } of configKeys().filter((k) => !/^spot\.[A-Z_]+\./.test(k.key))) {
+    assert.ok(text.includes(`${key.split('.').pop()} = `), `defaults mention ${key}`);
+  }
+});
