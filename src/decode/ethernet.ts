@@ -9,6 +9,8 @@ import type { PacketSummary } from './packet-summary.js';
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
+/** Reverse ARP: the same packet format, counted as ARP (as tshark shows it). */
+export const ETHERTYPE_RARP = 0x8035;
 export const ETHERTYPE_VLAN = 0x8100;
 export const ETHERTYPE_IPV6 = 0x86dd;
 export const ETHERTYPE_MPLS = 0x8847;
@@ -46,7 +48,7 @@ export function decodeEtherType(type: number, data: Uint8Array, o: number, end: 
   }
   if (type === ETHERTYPE_IPV4) decodeIPv4(data, o, end, out);
   else if (type === ETHERTYPE_IPV6) decodeIPv6(data, o, end, out);
-  else if (type === ETHERTYPE_ARP) decodeARP(data, o, end, out);
+  else if (type === ETHERTYPE_ARP || type === ETHERTYPE_RARP) decodeARP(data, o, end, out);
   else if (type === ETHERTYPE_MPLS || type === ETHERTYPE_MPLS_MULTICAST) decodeMPLS(data, o, end, out);
 }
 

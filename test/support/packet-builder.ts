@@ -48,8 +48,13 @@ export function ipv4Bytes(addr: string): number[] {
   return parts;
 }
 
-/** "2001:db8::1" -> 16 bytes (no embedded IPv4 form). */
+/** "2001:db8::1" or "::ffff:10.0.0.1" -> 16 bytes. */
 export function ipv6Bytes(addr: string): number[] {
+  const quad = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(addr);
+  if (quad) {
+    const q = ipv4Bytes(quad[2]);
+    addr = `${quad[1]}${((q[0] << 8) | q[1]).toString(16)}:${((q[2] << 8) | q[3]).toString(16)}`;
+  }
   const [head, tail] = addr.includes('::') ? addr.split('::') : [addr, undefined];
   const h = head ? head.split(':') : [];
   const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
