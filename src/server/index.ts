@@ -1,0 +1,66 @@
+/**
+ * The NetSpot API server: `startServer` binds the API to an endpoint and returns a handle to
+ * close it gracefully (stop the run, flush outputs, end event streams, remove the socket).
+ */
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Config } from '../config/schema.js';
+import { UsageError } from '../util/errors.js';
+import { buildApp } from './app.js';
+import { formatEndpoint, isLoopbackHost, type Endpoint } from './endpoint.js';
+import { listenOn, removeSocket } from './listen.js';
+import { RunController } from './run-controller.js';
+
+export { parseEndpoint, formatEndpoint, DEFAULT_ENDPOINT, type Endpoint } from './endpoint.js';
+export { readTokenFile } from './auth.js';
+export { RunController } from './run-controller.js';
+
+export interface ServerOptions {
+  endpoint: Endpoint;
+  config: Config;
+  token?: string;
+  logger?: FastifyServerOptions['logger'];
+  alarmCapacity?: number;
+  keepAliveMs?: number;
+  onWarning?: (message: string) => void;
+}
+
+export interface RunningServer {
+  /** The bound endpoint (with the real port when 0 was asked). */
+  readonly endpoint: Endpoint;
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly controller: RunController;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const ep = opts.endpoint;
+  const loopback = ep.kind === 'unix' || isLoopbackHost(ep.host);
+  if (!loopback && opts.token === undefined) {
+    throw new UsageError(
+      `refusing to serve on ${formatEndpoint(ep)} without a token: that address is reachable from other machines; ` +
+        'give --api.token-file FILE (a file holding a secret token), or listen on localhost or a unix:// socket',
+    );
+  }
+  const controller = new RunController(opts.config, {
+    alarmCapacity: opts.alarmCapacity, keepAliveMs: opts.keepAliveMs, onWarning: opts.onWarning,
+  });
+  const app = await buildApp({
+    controller, token: opts.token, logger: opts.logger, loopbackHostOnly: ep.kind === 'tcp' && loopback && opts.token === undefined,
+  });
+  // Event streams end before fastify waits for open connections.
+  app.addHook('preClose', async () => controller.close());
+  const bound = await listenOn(app, ep);
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: bound,
+    url: formatEndpoint(bound),
+    app,
+    controller,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await removeSocket(bound);
+      })()),
+  };
+}

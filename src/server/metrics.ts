@@ -1,0 +1,59 @@
+/**
+ * /metrics in Prometheus' text exposition format (version 0.0.4): the latest value and
+ * thresholds of each statistic, the counters of the latest period, and lifetime totals.
+ */
+import type { RunController } from './run-controller.js';
+
+function label(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function num(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+export function renderMetrics(ctl: RunController): string {
+  const out: string[] = [];
+  const family = (name: string, type: 'gauge' | 'counter', help: string): void => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  };
+  const st = ctl.status();
+  const totals = ctl.totals();
+  const latest = ctl.latest;
+
+  family('netspot_running', 'gauge', '1 while a run is in progress');
+  out.push(`netspot_running ${st.running ? 1 : 0}`);
+
+  if (latest !== undefined) {
+    const series = label(latest.series);
+    family('netspot_stat_value', 'gauge', 'latest value of each statistic (NaN: no value this period)');
+    for (const s of latest.stats) out.push(`netspot_stat_value{series="${series}",stat="${label(s.name)}"} ${num(s.value ?? NaN)}`);
+    family('netspot_stat_threshold', 'gauge', 'thresholds the latest value was judged against (NaN while calibrating)');
+    for (const s of latest.stats) {
+      out.push(`netspot_stat_threshold{series="${series}",stat="${label(s.name)}",side="up"} ${num(s.up)}`);
+      out.push(`netspot_stat_threshold{series="${series}",stat="${label(s.name)}",side="down"} ${num(s.down)}`);
+    }
+    family('netspot_counter', 'gauge', 'value of each counter over the latest period');
+    for (const [name, v] of Object.entries(latest.counters)) out.push(`netspot_counter{series="${series}",counter="${label(name)}"} ${num(v)}`);
+    family('netspot_period_end_seconds', 'gauge', 'end of the latest period, Unix seconds');
+    out.push(`netspot_period_end_seconds ${Number(latest.timeNs) / 1e9}`);
+  }
+
+  family('netspot_packets_total', 'counter', 'packets processed since the server started');
+  out.push(`netspot_packets_total ${totals.packets}`);
+  family('netspot_periods_total', 'counter', 'periods analysed since the server started');
+  out.push(`netspot_periods_total ${totals.periods}`);
+  family('netspot_alarms_total', 'counter', 'alarms raised since the server started, per statistic');
+  const stats = new Set([...st.stats, ...Object.keys(totals.alarmsByStat)]);
+  for (const s of [...stats].sort()) out.push(`netspot_alarms_total{stat="${label(s)}"} ${totals.alarmsByStat[s] ?? 0}`);
+  family('netspot_malformed_packets_total', 'counter', 'packets whose headers were cut short');
+  out.push(`netspot_malformed_packets_total ${totals.malformed}`);
+  family('netspot_dropped_packets_total', 'counter', 'packets dropped by the capture (live)');
+  out.push(`netspot_dropped_packets_total ${totals.dropped}`);
+  family('netspot_runs_total', 'counter', 'runs that ended since the server started');
+  out.push(`netspot_runs_total ${totals.runs}`);
+  return out.join('\n') + '\n';
+}

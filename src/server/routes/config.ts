@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { ConfigDocumentSchema, ConfigPatchSchema } from '../config-schemas.js';
+import { errorResponses, type RouteContext } from './context.js';
+
+export function registerConfigRoutes(app: FastifyInstance, { controller }: RouteContext): void {
+  app.get('/api/config', {
+    schema: {
+      summary: 'Current configuration (used at the next start)',
+      tags: ['config'],
+      response: { 200: ConfigDocumentSchema, ...errorResponses(401) },
+    },
+    handler: async () => controller.getConfig(),
+  });
+
+  app.post('/api/config', {
+    schema: {
+      summary: 'Merge a partial configuration into the current one',
+      description:
+        'The merged configuration is validated whole and replaces the current one only if valid: a ' +
+        'request is applied entirely or not at all. A running analysis keeps its settings; they apply at ' +
+        'the next start. Returns the new configuration.',
+      tags: ['config'],
+      body: ConfigPatchSchema,
+      response: { 200: ConfigDocumentSchema, ...errorResponses(400, 401, 413, 415) },
+    },
+    handler: async (req) => controller.patchConfig(req.body as Record<string, unknown>),
+  });
+}

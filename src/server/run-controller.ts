@@ -1,0 +1,229 @@
+/**
+ * What the API controls: the current configuration and at most one run at a time. Records of
+ * the run flow through a LiveFeed exporter into the latest-values table, the alarm log, the
+ * event hub and the lifetime totals that /metrics reports.
+ */
+import type { Config } from '../config/schema.js';
+import { mergeConfig, validateConfig } from '../config/load.js';
+import { Session } from '../pipeline/session.js';
+import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
+import { alarmRecordToJson, dataRecordToJson } from '../records/index.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { AlarmLog } from './alarm-log.js';
+import { ApiError } from './api-error.js';
+import { EventHub } from './event-hub.js';
+import { LiveFeed } from './live-feed.js';
+import { jsonWithBigInt } from './json-text.js';
+import type { Status } from './schemas.js';
+
+type Phase = Status['state'];
+
+export interface Totals {
+  packets: number;
+  periods: number;
+  alarms: number;
+  alarmsByStat: Record<string, number>;
+  malformed: number;
+  dropped: number;
+  runs: number;
+}
+
+export interface Latest {
+  timeNs: bigint;
+  series: string;
+  stats: readonly StatOutcome[];
+  counters: Readonly<Record<string, number>>;
+}
+
+export interface RunControllerOptions {
+  alarmCapacity?: number;
+  keepAliveMs?: number;
+  /** Non-fatal run problems (time jumps, drops) and run failures. */
+  onWarning?: (message: string) => void;
+}
+
+export class RunController {
+  private config: Config;
+  private phase: Phase = 'idle';
+  private session: Session | undefined;
+  private done: Promise<void> = Promise.resolve();
+  private starting: Promise<unknown> = Promise.resolve();
+  private stopAsked = false;
+  private run = {
+    device: null as string | null, series: null as string | null, live: false, stats: [] as string[],
+    startedAt: null as string | null, endedAt: null as string | null,
+    end: null as Status['end'], error: null as string | null,
+  };
+  /** Totals of the runs that ended; the current run adds its own live figures. */
+  private readonly past: Totals = { packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, runs: 0 };
+  /** Latest data record of the current or last run. */
+  latest: Latest | undefined;
+  readonly alarms: AlarmLog;
+  readonly events: EventHub;
+
+  constructor(initial: Config, private readonly opts: RunControllerOptions = {}) {
+    this.config = structuredClone(initial);
+    this.alarms = new AlarmLog(opts.alarmCapacity ?? 1000);
+    this.events = new EventHub(opts.keepAliveMs ?? 15_000);
+  }
+
+  /** A copy of the configuration the next start will use. */
+  getConfig(): Config {
+    return structuredClone(this.config);
+  }
+
+  /**
+   * Merges `patch` into a copy of the configuration and validates the whole result; only then
+   * does it replace the current one (never half-applied). Takes effect at the next start.
+   */
+  patchConfig(patch: Record<string, unknown>): Config {
+    const next = structuredClone(this.config) as unknown as Record<string, unknown>;
+    mergeConfig(next, patch);
+    try {
+      this.config = validateConfig(next);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      const lines = err.message.split('\n');
+      throw new ApiError(400, lines.length === 1 ? lines[0] : `invalid configuration (${lines.length} problems)`, lines.map(problemDetail));
+    }
+    return this.getConfig();
+  }
+
+  get isRunning(): boolean {
+    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'stopping';
+  }
+
+  status(): Status {
+    const cur = this.session?.pipeline.state;
+    const src = this.session?.source.stats();
+    const alarmsByStat = { ...(cur?.alarmsByStat ?? {}) };
+    return {
+      running: this.isRunning,
+      state: this.phase,
+      ...this.run,
+      stats: [...this.run.stats],
+      packets: cur?.packets ?? 0,
+      periods: cur?.periods ?? 0,
+      alarms: cur?.alarms ?? 0,
+      alarmsByStat,
+      malformed: cur?.malformed ?? 0,
+      dropped: cur?.dropped ?? 0,
+      bytesRead: src?.bytesRead ?? 0,
+      bytesTotal: src?.bytesTotal ?? 0,
+    };
+  }
+
+  /** Lifetime totals over every run (monotonic, for Prometheus counters). */
+  totals(): Totals {
+    const t = structuredClone(this.past);
+    const cur = this.isRunning ? this.session?.pipeline.state : undefined;
+    if (cur !== undefined) {
+      t.packets += cur.packets;
+      t.periods += cur.periods;
+      t.alarms += cur.alarms;
+      t.malformed += cur.malformed;
+      t.dropped += cur.dropped;
+      for (const [k, v] of Object.entries(cur.alarmsByStat)) t.alarmsByStat[k] = (t.alarmsByStat[k] ?? 0) + v;
+    }
+    return t;
+  }
+
+  /** Starts a run with the current configuration; 409 when one is running or it cannot start. */
+  async start(): Promise<Status> {
+    if (this.isRunning) throw new ApiError(409, `already running (${this.run.device}): stop it first`);
+    const cfg = structuredClone(this.config);
+    if (cfg.analyzer.stats.length === 0) {
+      throw new ApiError(409, 'no statistic loaded: set analyzer.stats (POST /api/config) before starting');
+    }
+    const previous = this.phase;
+    this.phase = 'starting';
+    this.stopAsked = false;
+    let session: Session;
+    const opening = Session.open(cfg, {
+      onWarning: this.opts.onWarning,
+      exporters: [new LiveFeed({ onData: (r) => this.onData(r), onAlarm: (a) => this.onAlarm(a) })],
+    });
+    this.starting = opening.catch(() => undefined);
+    try {
+      session = await opening;
+    } catch (err) {
+      this.phase = previous;
+      if (err instanceof UsageError || err instanceof InputError) throw new ApiError(409, `cannot start: ${err.message}`);
+      throw err;
+    }
+    this.session = session;
+    this.latest = undefined;
+    this.run = {
+      device: cfg.miner.device, series: session.source.name, live: session.source.live, stats: [...cfg.analyzer.stats],
+      startedAt: new Date().toISOString(), endedAt: null, end: null, error: null,
+    };
+    this.phase = 'running';
+    this.done = session.run().then(
+      () => this.ended(this.stopAsked ? 'stopped' : 'completed', null),
+      (err: unknown) => this.ended('failed', err instanceof Error ? err.message : String(err)),
+    );
+    if (this.stopAsked) session.stop();
+    const status = this.status();
+    this.events.publish('status', jsonWithBigInt(status));
+    return status;
+  }
+
+  /** Stops the current run and waits until its last period is emitted and outputs flushed. */
+  async stop(): Promise<Status> {
+    if (this.phase === 'starting') {
+      this.stopAsked = true;
+      await this.starting;
+    }
+    if (this.phase === 'running') {
+      this.stopAsked = true;
+      this.phase = 'stopping';
+      this.session?.stop();
+    }
+    await this.done;
+    return this.status();
+  }
+
+  /** Server shutdown: stop, flush, close every event stream. */
+  async close(): Promise<void> {
+    await this.stop();
+    this.events.closeAll();
+  }
+
+  private ended(end: 'completed' | 'stopped' | 'failed', error: string | null): void {
+    const st = this.session?.pipeline.state;
+    if (st !== undefined) {
+      this.past.packets += st.packets;
+      this.past.periods += st.periods;
+      this.past.alarms += st.alarms;
+      this.past.malformed += st.malformed;
+      this.past.dropped += st.dropped;
+      for (const [k, v] of Object.entries(st.alarmsByStat)) this.past.alarmsByStat[k] = (this.past.alarmsByStat[k] ?? 0) + v;
+    }
+    this.past.runs++;
+    this.phase = 'ended';
+    this.run.end = end;
+    this.run.error = error;
+    this.run.endedAt = new Date().toISOString();
+    if (error !== null) this.opts.onWarning?.(`run failed: ${error}`);
+    this.events.publish('status', jsonWithBigInt(this.status()));
+  }
+
+  private onData(r: DataRecord): void {
+    this.latest = { timeNs: r.timeNs, series: r.series, stats: r.stats, counters: r.counters };
+    this.events.publish('data', dataRecordToJson(r));
+  }
+
+  private onAlarm(a: AlarmRecord): void {
+    const { id } = this.alarms.add(a);
+    if (this.events.size > 0) this.events.publish('alarm', `{"id":${id},${alarmRecordToJson(a).slice(1)}`);
+  }
+}
+
+/** "bad value for spot.q: 2 (expected ...)" -> a detail naming the field. */
+function problemDetail(line: string): { field: string; message: string; expected?: string } {
+  let m = /^bad value for ([\w.]+): (.*?)(?: \(expected (.*)\))?$/.exec(line);
+  if (m !== null) return m[3] === undefined ? { field: m[1], message: line } : { field: m[1], message: line, expected: m[3] };
+  m = /^unknown config key "([^"]+)"/.exec(line);
+  if (m !== null) return { field: m[1], message: line };
+  return { field: 'config', message: line };
+}

@@ -1,0 +1,154 @@
+/**
+ * Request and response schemas of the API. The routes declare them once: fastify validates
+ * requests with them and @fastify/swagger builds the OpenAPI document from them.
+ * `expected` is the phrase a 400 uses to say what a field accepts.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Number>>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
+export const RunActionSchema = Type.Object(
+  {
+    action: Type.Union([Type.Literal('start'), Type.Literal('stop')], {
+      description: 'start a run with the current config, or stop the current run',
+      expected: '"start" or "stop"',
+    }),
+  },
+  { additionalProperties: false, description: 'A running action (NetSpot: POST /api/run)' },
+);
+export type RunAction = Static<typeof RunActionSchema>;
+
+export const StatusSchema = Type.Object(
+  {
+    running: Type.Boolean({ description: 'a run is in progress (starting, running or stopping)' }),
+    state: Type.Union(
+      ['idle', 'starting', 'running', 'stopping', 'ended'].map((s) => Type.Literal(s)),
+      { description: 'idle: no run yet; ended: the last run is over (see end)' },
+    ),
+    device: Nullable(Type.String({ description: 'miner.device of the current or last run' })),
+    series: Nullable(Type.String({ description: 'series name (capture base name or interface)' })),
+    live: Type.Boolean({ description: 'the source is a network interface' }),
+    stats: Type.Array(Type.String(), { description: 'statistics of the current or last run' }),
+    startedAt: Nullable(Type.String({ format: 'date-time' })),
+    endedAt: Nullable(Type.String({ format: 'date-time' })),
+    end: Type.Union([Type.Literal('completed'), Type.Literal('stopped'), Type.Literal('failed'), Type.Null()], {
+      description: 'how the last run ended: end of input, stopped, or an error',
+    }),
+    error: Nullable(Type.String({ description: 'why the last run failed' })),
+    packets: Type.Integer(),
+    periods: Type.Integer(),
+    alarms: Type.Integer(),
+    alarmsByStat: Type.Record(Type.String(), Type.Integer()),
+    malformed: Type.Integer(),
+    dropped: Type.Integer({ description: 'packets dropped by the capture (live)' }),
+    bytesRead: Type.Integer({ description: 'capture file bytes read so far' }),
+    bytesTotal: Type.Integer({ description: 'capture file size (0 when unknown or live)' }),
+  },
+  { additionalProperties: false, description: 'State of the analysis' },
+);
+export type Status = Static<typeof StatusSchema>;
+
+export const StatInfoSchema = Type.Object(
+  {
+    name: Type.String(),
+    description: Type.String(),
+    formula: Type.String(),
+    requires: Type.Array(Type.String(), { description: 'counters it reads' }),
+    loaded: Type.Boolean({ description: 'listed in analyzer.stats' }),
+  },
+  { additionalProperties: false },
+);
+export const StatsSchema = Type.Object(
+  {
+    available: Type.Array(Type.String(), { description: 'every statistic NetSpot can compute' }),
+    loaded: Type.Array(Type.String(), { description: 'analyzer.stats of the current config' }),
+    stats: Type.Array(StatInfoSchema),
+  },
+  { additionalProperties: false },
+);
+
+const DeviceAddressSchema = Type.Object({
+  family: Type.Union([Type.Literal('inet'), Type.Literal('inet6'), Type.Literal('link')]),
+  address: Type.String(),
+  netmask: Type.Optional(Type.String()),
+  broadcast: Type.Optional(Type.String()),
+  destination: Type.Optional(Type.String()),
+});
+export const DevicesSchema = Type.Object(
+  {
+    devices: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        description: Type.Optional(Type.String()),
+        flags: Type.Object({
+          up: Type.Boolean(),
+          running: Type.Boolean(),
+          loopback: Type.Boolean(),
+          wireless: Type.Boolean(),
+          connection: Type.String(),
+        }),
+        addresses: Type.Array(DeviceAddressSchema),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const UnixNs = Type.Integer({ description: 'Unix time in nanoseconds (end of the period), exact' });
+
+export const SeriesSchema = Type.Object(
+  {
+    series: Nullable(Type.String()),
+    time: Type.Union([UnixNs, Type.Null()], { description: 'end of the latest period, Unix ns; null before the first' }),
+    stats: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          value: Nullable(Type.Number({ description: 'null: no value this period' })),
+          up: Nullable(Type.Number({ description: 'upper threshold; null while calibrating or when off' })),
+          down: Nullable(Type.Number({ description: 'lower threshold; null while calibrating or when off' })),
+          status: Nullable(Type.String({ description: 'detector status (NORMAL, UP_ALERT, CALIBRATION, ...)' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Latest value and thresholds of every statistic of the run' },
+);
+
+export const AlarmSchema = Type.Object(
+  {
+    id: Type.Integer({ description: 'sequence number, increasing over the server life' }),
+    time: UnixNs,
+    status: Type.Union([Type.Literal('UP_ALERT'), Type.Literal('DOWN_ALERT')]),
+    stat: Type.String(),
+    value: Nullable(Type.Number()),
+    code: Type.Integer({ description: '1 up, -1 down' }),
+    probability: Nullable(Type.Number()),
+    threshold: Nullable(Type.Number()),
+  },
+  { additionalProperties: false, description: "NetSpot's alarm record, numbered" },
+);
+
+export const AlarmsQuerySchema = Type.Object(
+  {
+    since: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,15}$', description: 'return alarms with an id above this one (default 0: all held)', expected: 'a non-negative integer (an alarm id)' }),
+    ),
+    limit: Type.Optional(
+      Type.String({ pattern: '^[1-9][0-9]{0,4}$', description: 'at most this many (default: the whole buffer)', expected: 'a positive integer' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AlarmsSchema = Type.Object(
+  {
+    alarms: Type.Array(AlarmSchema),
+    next: Type.Integer({ description: 'the since to use next time' }),
+    missed: Type.Integer({ description: 'alarms after since that the bounded buffer no longer holds' }),
+    capacity: Type.Integer({ description: 'size of the alarm buffer' }),
+  },
+  { additionalProperties: false },
+);
