@@ -183,6 +183,11 @@ export class RunController {
     return this.status();
   }
 
+  /** SIGHUP: reopen the run's output files (logrotate). */
+  async reopenOutputs(): Promise<void> {
+    if (this.phase === 'running') await this.session?.reopenOutputs();
+  }
+
   /** Server shutdown: stop, flush, close every event stream. */
   async close(): Promise<void> {
     await this.stop();
