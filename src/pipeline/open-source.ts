@@ -2,14 +2,33 @@ import { stat } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import type { PacketSource } from '../source/packet-batch.js';
 import { openCaptureFile } from '../source/capture-file.js';
+import { openLiveSource } from '../source/live-source.js';
 import { UsageError } from '../util/errors.js';
 
-/** `miner.device` names a capture file when such a file exists, else a network interface. */
+/** Looks like a path rather than an interface name: has a slash or a capture extension. */
+const PATH_LIKE = /[/\\]|\.(pcap|pcapng|cap|gz)$/i;
+
+/**
+ * `miner.device` names a capture file when such a file exists (or a FIFO, e.g. `tcpdump -w -`
+ * piped through one), else a network interface.
+ */
 export async function openSource(cfg: Config): Promise<PacketSource> {
   const device = cfg.miner.device;
   if (device === '') throw new UsageError('no device: give a capture file or an interface with -d (miner.device)');
   const info = await stat(device).catch(() => null);
-  if (info !== null && info.isFile()) return openCaptureFile(device);
-  if (info !== null) throw new UsageError(`${device} is not a regular file`);
-  throw new UsageError(`${device}: no such capture file (live capture is not available in this build)`);
+  if (info !== null && (info.isFile() || info.isFIFO())) {
+    if (cfg.miner.filter !== '') {
+      throw new UsageError('miner.filter applies to live capture only; filter a capture file beforehand (e.g. tcpdump -r IN -w OUT FILTER)');
+    }
+    return openCaptureFile(device);
+  }
+  if (info !== null) throw new UsageError(`${device} is not a capture file`);
+  if (PATH_LIKE.test(device)) throw new UsageError(`${device}: no such capture file`);
+  return openLiveSource({
+    device,
+    promiscuous: cfg.miner.promiscuous,
+    snapshotLen: cfg.miner.snapshot_len,
+    bufferSize: cfg.miner.buffer_size === 0 ? undefined : cfg.miner.buffer_size,
+    filter: cfg.miner.filter,
+  });
 }

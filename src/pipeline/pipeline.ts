@@ -26,6 +26,8 @@ export interface PipelineOptions {
   exporters: readonly Exporter[];
   /** Period length, nanoseconds. */
   periodNs: number;
+  /** Live sources: stop after this long without a packet, nanoseconds (0 = never). */
+  idleTimeoutNs?: number;
   /** Non-fatal problems (time jumps, drops) as they happen. */
   onWarning?: (message: string) => void;
   /** Every closed period, after the exporters had it (the server's live feed, summaries). */
@@ -63,6 +65,8 @@ export class Pipeline {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private wakeStop: (() => void) | undefined;
+  // Live: wall-clock time (performance.now() ms) of the last batch, for the idle timeout.
+  private lastPacketMs = 0;
 
   readonly state: PipelineStatus = {
     running: false, packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0,
@@ -85,6 +89,7 @@ export class Pipeline {
         const batch = await Promise.race([source.next(), stopped]);
         if (batch === null) break;
         this.markMs = performance.now();
+        if (batch.count > 0) this.lastPacketMs = this.markMs;
         this.countBatch(batch);
         this.busyMs += performance.now() - this.markMs;
         this.markMs = NaN;
@@ -161,9 +166,16 @@ export class Pipeline {
     this.t0Nsec = (startMs % 1000) * 1e6;
     this.periodEnd = this.periodNs;
     const origin = performance.now();
+    this.lastPacketMs = origin;
+    const idleMs = (this.opts.idleTimeoutNs ?? 0) / 1e6;
     // Each deadline is computed from the origin, so timer lateness does not accumulate.
     const tick = (): void => {
       this.closePeriod();
+      if (idleMs > 0 && performance.now() - this.lastPacketMs >= idleMs) {
+        this.opts.onWarning?.(`no packet for ${idleMs / 1000} s (miner.timeout): stopping`);
+        this.stop();
+        return;
+      }
       this.timer = setTimeout(tick, Math.max(0, origin + this.periodEnd / 1e6 - performance.now()));
     };
     this.timer = setTimeout(tick, this.periodNs / 1e6);

@@ -40,7 +40,7 @@ export class Session {
       exporters = [...createExporters(cfg), ...(hooks.exporters ?? [])];
       for (const e of exporters) await e.start(source.name);
       const pipeline = new Pipeline({
-        source, analyzer, exporters, periodNs, onWarning: hooks.onWarning, onPeriod: hooks.onPeriod,
+        source, analyzer, exporters, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning, onPeriod: hooks.onPeriod,
       });
       return new Session(source, analyzer, exporters, pipeline, periodNs);
     } catch (err) {
