@@ -16,8 +16,13 @@ class ConsoleExporter implements Exporter {
   readonly name = 'console';
   private pending = '';
   private readonly tty: boolean;
+  // Set once stdout is gone (e.g. `netspot run ... | head`): later records are dropped.
+  private closed = false;
   constructor(private readonly showData: boolean, private readonly showAlarms: boolean, tty: boolean) {
     this.tty = tty;
+    process.stdout.on('error', () => {
+      this.closed = true;
+    });
   }
   async start(): Promise<void> {}
 
@@ -51,7 +56,7 @@ class ConsoleExporter implements Exporter {
 
   flush(): void {
     if (this.pending === '') return;
-    process.stdout.write(this.pending);
+    if (!this.closed) process.stdout.write(this.pending);
     this.pending = '';
   }
   async reopen(): Promise<void> {}

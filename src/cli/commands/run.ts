@@ -71,6 +71,11 @@ async function run(flags: RunFlags): Promise<void> {
     session.stop();
   };
   const onHup = (): void => void session.reopenOutputs().catch((e: Error) => warn(`cannot reopen outputs: ${e.message}`));
+  // A closed stdout (a pager or `head` quit) ends the run like Ctrl-C, without a stack trace.
+  const onStdoutError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE') session.stop();
+  };
+  process.stdout.on('error', onStdoutError);
   process.on('SIGINT', onStop);
   process.on('SIGTERM', onStop);
   process.on('SIGHUP', onHup);
@@ -82,6 +87,7 @@ async function run(flags: RunFlags): Promise<void> {
     if (!quiet) process.stderr.write(formatSummary(session, status, (performance.now() - started) / 1000) + '\n');
   } finally {
     progress?.stop();
+    process.stdout.off('error', onStdoutError);
     process.off('SIGINT', onStop);
     process.off('SIGTERM', onStop);
     process.off('SIGHUP', onHup);

@@ -1,0 +1,103 @@
+/**
+ * `netspot run` on a real interface (loopback), checked from outside by tcpdump. Needs root
+ * (or CAP_NET_RAW), tcpdump and the native binding: skipped with the reason otherwise.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+
+const bin = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
+const addon = fileURLToPath(new URL('../../../native/build/Release/netspot_pcap.node', import.meta.url));
+const skip =
+  process.getuid?.() !== 0 ? 'needs root to capture on lo'
+  : spawnSync('tcpdump', ['--version']).status !== 0 ? 'tcpdump is not installed'
+  : !existsSync(addon) ? 'the native binding was not built' : false;
+
+/** Resolves with the first stdout line, collecting the rest. */
+function collectLines(p: ChildProcess): { lines: string[]; first: Promise<void> } {
+  const lines: string[] = [];
+  let buf = '';
+  let resolveFirst!: () => void;
+  const first = new Promise<void>((r) => (resolveFirst = r));
+  p.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    lines.push(...parts);
+    if (lines.length > 0) resolveFirst();
+  });
+  return { lines, first };
+}
+
+async function tcpExchanges(port: number, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const s = connect(port, '127.0.0.1');
+    await once(s, 'connect');
+    s.end('hello netspot\n');
+    await once(s, 'close');
+  }
+}
+
+test('on lo with a BPF filter, TRAFFIC x period summed over periods equals what tcpdump saw; Ctrl-C loses nothing', { skip }, async () => {
+  const server = createServer((c) => c.on('data', () => c.end()).on('error', () => {}));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const filter = `tcp port ${port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'netspot-live-'));
+
+  const tcpdump = spawn('tcpdump', ['-i', 'lo', '-n', '-w', join(dir, 'ref.pcap'), filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const tcpdumpExit = once(tcpdump, 'close');
+  let tcpdumpErr = '';
+  tcpdump.stderr!.on('data', (d: Buffer) => (tcpdumpErr += d.toString()));
+  const netspot = spawn(process.execPath, [bin, 'run', '-d', 'lo', '-p', '200ms', '-v', '-s', 'TRAFFIC', '--miner.filter', filter], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const netspotExit = once(netspot, 'close');
+  let netspotErr = '';
+  netspot.stderr!.on('data', (d: Buffer) => (netspotErr += d.toString()));
+  const out = collectLines(netspot);
+  try {
+    await out.first; // netspot is capturing: its first (empty) period went by
+    while (!tcpdumpErr.includes('listening on')) await new Promise((r) => setTimeout(r, 20));
+    await tcpExchanges(port, 20);
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    netspot.kill('SIGINT');
+    tcpdump.kill('SIGINT');
+    server.close();
+  }
+  const [code] = (await netspotExit) as [number];
+  await tcpdumpExit;
+  assert.equal(code, 0, netspotErr);
+  const captured = Number(/(\d+) packets? captured/.exec(tcpdumpErr)?.[1]);
+  assert.ok(captured >= 20 * 6, `tcpdump saw ${captured} packets`);
+  const records = out.lines.map((l) => JSON.parse(l) as { TRAFFIC: number });
+  const total = records.reduce((a, r) => a + Math.round(r.TRAFFIC * 0.2), 0);
+  assert.equal(total, captured, 'packets counted by netspot = packets seen by tcpdump');
+  assert.match(netspotErr, new RegExp(`lo: ${captured} packets, ${records.length} periods`));
+});
+
+test('a bad BPF filter is a usage error quoting libpcap', { skip }, () => {
+  const r = spawnSync(process.execPath, [bin, 'run', '-d', 'lo', '--miner.filter', 'tcp port banana'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /tcp port banana/);
+  assert.match(r.stderr, /banana/);
+});
+
+test('a capture filter on a file is refused rather than ignored', () => {
+  const demo = fileURLToPath(new URL('../../../data/demo-syn-flood.pcap.gz', import.meta.url));
+  const r = spawnSync(process.execPath, [bin, 'run', '-d', demo, '--miner.filter', 'tcp'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /miner\.filter applies to live capture only/);
+});
+
+test('an unknown interface is a runtime error naming it', { skip }, () => {
+  const r = spawnSync(process.execPath, [bin, 'run', '-d', 'nosuchif0'], { encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /nosuchif0/);
+});
