@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * `netspotctl`: controls a running `netspot serve` through its HTTP API. Exit codes: 0 done,
+ * 1 server unreachable or request refused, 2 bad usage (or a value the server rejected).
+ */
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../util/errors.js';
+import { version } from '../util/version.js';
+import { DEFAULT_ENDPOINT, parseEndpoint, readTokenFile } from '../server/index.js';
+import { ApiClient, CtlError } from '../ctl/api-client.js';
+import { registerCommands } from '../ctl/commands.js';
+
+interface GlobalFlags {
+  endpoint: string;
+  tokenFile?: string;
+  json?: boolean;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('netspotctl')
+    .description('control a NetSpot server (netspot serve) through its HTTP API')
+    .version(version, '-V, --version')
+    .option('-e, --endpoint <endpoint>', 'tcp://HOST:PORT or unix:///path.sock (env NETSPOT_ENDPOINT)', process.env.NETSPOT_ENDPOINT ?? DEFAULT_ENDPOINT)
+    .option('--token-file <file>', 'file holding the API token (env NETSPOT_TOKEN_FILE)', process.env.NETSPOT_TOKEN_FILE)
+    .option('--json', 'print the API answers as JSON (for scripts)')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true });
+  let client: ApiClient | undefined;
+  registerCommands(program, {
+    client: async () => {
+      if (client !== undefined) return client;
+      const flags = program.opts<GlobalFlags>();
+      const token = flags.tokenFile === undefined ? undefined : await readTokenFile(flags.tokenFile);
+      client = new ApiClient(parseEndpoint(flags.endpoint), token);
+      return client;
+    },
+    json: () => program.opts<GlobalFlags>().json === true,
+    out: (text) => void process.stdout.write(text + '\n'),
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    return report(err);
+  } finally {
+    await client?.close();
+  }
+}
+
+function report(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+  if (err instanceof CtlError) {
+    process.stderr.write(`netspotctl: ${err.message}\n`);
+    for (const d of err.details) process.stderr.write(`  ${d}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`netspotctl: ${err.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`netspotctl: error: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.exitCode = report(err);
+  },
+);
