@@ -84,7 +84,7 @@ export function validateSpotConfig(c: SpotConfig): void {
     throw new SpotParameterError('level', c.level, 'a number with 0 <= level < 1');
   }
   if (typeof c.q !== 'number' || !(c.q > 0 && c.q < 1 - c.level)) {
-    throw new SpotParameterError('q', c.q, `a number with 0 < q < 1 - level = ${1 - c.level}`);
+    throw new SpotParameterError('q', c.q, `a number with 0 < q < 1 - level = ${+(1 - c.level).toPrecision(12)}`);
   }
   integer('n_init', c.n_init, MIN_N_INIT, MAX_WINDOW);
   for (const key of ['up', 'down', 'alert', 'bounded'] as const) {

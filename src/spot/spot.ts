@@ -233,7 +233,7 @@ export function checkSpotOptions(o: SpotOptions): void {
     throw new SpotParameterError('level', o.level, 'a number with 0 <= level < 1');
   }
   if (typeof o.q !== 'number' || !(o.q > 0 && o.q < 1 - o.level)) {
-    throw new SpotParameterError('q', o.q, `a number with 0 < q < 1 - level = ${1 - o.level}`);
+    throw new SpotParameterError('q', o.q, `a number with 0 < q < 1 - level = ${+(1 - o.level).toPrecision(12)}`);
   }
   if (typeof o.low !== 'boolean') throw new SpotParameterError('low', o.low, 'true or false');
   if (typeof o.discard_anomalies !== 'boolean') {
