@@ -14,7 +14,10 @@ export function decodeIPv4(data: Uint8Array, o: number, end: number, out: Packet
     out.malformed = 1;
     return;
   }
-  const totalLen = (data[o + 2] << 8) | data[o + 3];
+  let totalLen = (data[o + 2] << 8) | data[o + 3];
+  // 0 is what TCP segmentation offload leaves in packets captured on the sender (tshark's
+  // default reading too): the datagram is taken to run to the end of the captured bytes.
+  if (totalLen === 0) totalLen = end - o;
   out.layers |= LAYER_IPV4;
   out.ipBytes = totalLen;
   const src = out.src;
@@ -28,7 +31,7 @@ export function decodeIPv4(data: Uint8Array, o: number, end: number, out: Packet
   dst[2] = 0xffff;
   dst[3] = (data[o + 16] << 24) | (data[o + 17] << 16) | (data[o + 18] << 8) | data[o + 19];
   if (totalLen < headerLen) {
-    // Inconsistent (this includes 0, as written by TCP segmentation offload): nothing to trust after it.
+    // Inconsistent: nothing to trust after the header.
     out.malformed = 1;
     return;
   }

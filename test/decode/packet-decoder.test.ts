@@ -216,6 +216,12 @@ describe('IPv4', () => {
     assert.deepEqual(decode(eth(short), 1), { ...none, ...v4('10.0.0.1', '10.0.0.2', 12), malformed: 1 });
   });
 
+  it('a total length of 0 (TCP segmentation offload) runs to the end of the captured bytes', () => {
+    const seg = b.tcp({ srcPort: 80, dstPort: 1234, flags: b.ACK, payload: new Uint8Array(3000) });
+    const ip = b.ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: b.PROTO_TCP, payload: seg, totalLength: 0 });
+    assert.deepEqual(decode(eth(ip), 1), { ...none, ...v4('10.0.0.1', '10.0.0.2', 3040), tcp: true, srcPort: 80, dstPort: 1234, tcpFlags: b.ACK });
+  });
+
   it('tunnels are not decapsulated: the outer header counts', () => {
     for (const proto of [4, 41, 47]) {
       const ip = b.ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: proto, payload: tcp4 });
