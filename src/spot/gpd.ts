@@ -26,9 +26,13 @@ export function gpdTailQuantile(gamma: number, sigma: number, s: number, q: numb
   return (sigma / gamma) * (Math.pow(r, -gamma) - 1);
 }
 
-/** Probability overall of an excess larger than `d`, where `s` is the share of excesses. */
+/**
+ * Probability overall of an excess larger than `d`, where `s` is the share of excesses.
+ * Beyond the upper end of a bounded tail (gamma < 0) it is 0 (libspot gives NaN there).
+ */
 export function gpdTailProbability(gamma: number, sigma: number, s: number, d: number): number {
   if (gamma === 0) return s * Math.exp(-d / sigma);
   const r = d * (gamma / sigma);
+  if (1 + r <= 0 && gamma < 0) return 0;
   return s * Math.pow(1 + r, -1 / gamma);
 }

@@ -5,7 +5,7 @@
  * is kept, so a restored detector continues bit for bit.
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { type ValueError, Value } from '@sinclair/typebox/value';
 
 /** Marks a NetSpot SPOT detector snapshot. */
 export const SNAPSHOT_FORMAT = 'netspot-spot-detector';
@@ -129,9 +129,20 @@ export function checkSnapshotShape(input: unknown): DriftSpotSnapshot {
 
 function checkSchema(schema: TSchema, value: unknown): unknown {
   if (Value.Check(schema, value)) return value;
-  const first = Value.Errors(schema, value).First();
-  const where = first?.path || '/';
-  throw new SnapshotError(`SPOT snapshot refused: damaged at ${where}: ${first?.message ?? 'invalid'}`);
+  const error = deepest(Value.Errors(schema, value));
+  const where = error?.path || '/';
+  throw new SnapshotError(`SPOT snapshot refused: damaged at ${where}: ${error?.message ?? 'invalid'}`);
+}
+
+/** The error with the longest path: inside a union ("a tail or null"), the actual fault. */
+function deepest(errors: Iterable<ValueError>): ValueError | undefined {
+  let best: ValueError | undefined;
+  for (const e of errors) {
+    for (const candidate of [e, ...e.errors.map((nested) => deepest(nested))]) {
+      if (candidate !== undefined && (best === undefined || candidate.path.length > best.path.length)) best = candidate;
+    }
+  }
+  return best;
 }
 
 /** Throws a "damaged" SnapshotError unless `ok`. */
