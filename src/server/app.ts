@@ -52,6 +52,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
 
+  // JSON only: a form or text body is a 415, never parsed (no cross-site "simple" requests).
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorSchema);
   await app.register(swagger, {
     openapi: {

@@ -83,8 +83,9 @@ export class RunController {
       this.config = validateConfig(next);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
-      const lines = err.message.split('\n');
-      throw new ApiError(400, lines.length === 1 ? lines[0] : `invalid configuration (${lines.length} problems)`, lines.map(problemDetail));
+      const details = err.message.split('\n').map(problemDetail);
+      const fields = [...new Set(details.map((d) => d.field))];
+      throw new ApiError(400, details.length === 1 ? details[0].message : `invalid configuration: ${fields.join(', ')}`, details);
     }
     return this.getConfig();
   }

@@ -1,0 +1,62 @@
+/**
+ * Captures for the server tests, with a known answer: `periods` one-second periods of steady
+ * traffic (IP packets, a fixed share of them TCP SYN) and, in periods [floodFrom, floodTo), a
+ * SYN flood. Built from a few packet templates so that large captures are cheap to make.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writePcap, type CapturedPacket } from '../../support/capture-writer.js';
+import { ETH_IPV4, PROTO_TCP, PROTO_UDP, ACK, SYN, ethernet, ipv4, tcp, udp } from '../../support/packet-builder.js';
+
+export interface FloodPlan {
+  periods: number;
+  packetsPerPeriod: number;
+  /** SYN packets per period outside the flood (the rest is ACK and UDP). */
+  synPerPeriod: number;
+  floodFrom: number;
+  floodTo: number;
+  /** Extra SYN packets per flooded period. */
+  floodSyn: number;
+}
+
+export const T0 = 1_700_000_000;
+
+const synPacket = ethernet({ etherType: ETH_IPV4, payload: ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: PROTO_TCP, payload: tcp({ srcPort: 40000, dstPort: 80, flags: SYN }) }) });
+const ackPacket = ethernet({ etherType: ETH_IPV4, payload: ipv4({ src: '10.0.0.2', dst: '10.0.0.1', protocol: PROTO_TCP, payload: tcp({ srcPort: 80, dstPort: 40000, flags: ACK }) }) });
+const udpPacket = ethernet({ etherType: ETH_IPV4, payload: ipv4({ src: '10.0.0.3', dst: '10.0.0.4', protocol: PROTO_UDP, payload: udp({ srcPort: 53, dstPort: 5353 }) }) });
+
+/** Expected R_SYN of period k (all packets are IP). */
+export function expectedRSyn(p: FloodPlan, k: number): number {
+  const flood = k >= p.floodFrom && k < p.floodTo ? p.floodSyn : 0;
+  return (p.synPerPeriod + flood) / (p.packetsPerPeriod + flood);
+}
+
+export function floodPackets(p: FloodPlan): CapturedPacket[] {
+  const out: CapturedPacket[] = [];
+  for (let k = 0; k < p.periods; k++) {
+    const flood = k >= p.floodFrom && k < p.floodTo ? p.floodSyn : 0;
+    const n = p.packetsPerPeriod + flood;
+    for (let i = 0; i < n; i++) {
+      // Spread evenly inside the period; the first packet of the capture sits at T0 exactly.
+      const ns = Math.floor((i * 1e9) / n);
+      const data = i < p.synPerPeriod + flood ? synPacket : i % 2 === 0 ? ackPacket : udpPacket;
+      out.push({ data, tsSec: T0 + k, tsNsec: ns });
+    }
+  }
+  return out;
+}
+
+/** Writes the capture in a fresh temp dir; returns its path. */
+export function writeFloodCapture(p: FloodPlan, name = 'flood.pcap'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'netspot-server-'));
+  const path = join(dir, name);
+  writeFileSync(path, writePcap(floodPackets(p), { linkType: 1, nanos: true }));
+  return path;
+}
+
+/** A small capture with a flood: enough periods to calibrate (n_init 40, depth 5) and alarm. */
+export const SMALL_FLOOD: FloodPlan = { periods: 120, packetsPerPeriod: 40, synPerPeriod: 4, floodFrom: 90, floodTo: 95, floodSyn: 200 };
+
+/** A large capture (about a second of work at full speed), to have a run in progress. */
+export const LARGE_STEADY: FloodPlan = { periods: 300, packetsPerPeriod: 2000, synPerPeriod: 100, floodFrom: 0, floodTo: 0, floodSyn: 0 };
