@@ -46,6 +46,8 @@ const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
 interface Run {
   name: string;
   seconds: number;
+  /** Including the generation of the values. */
+  wallSeconds: number;
   counts: number[];
   rssAfterFit: number;
   rssAfter: number;
@@ -62,6 +64,7 @@ function runSpot(): Run {
   globalThis.gc?.();
   const rssAfterFit = process.memoryUsage.rss();
   let ns = 0n;
+  const wall0 = process.hrtime.bigint();
   for (let done = 0; done < STEPS; done += CHUNK) {
     const n = Math.min(CHUNK, STEPS - done);
     fillExp(chunk, uniform);
@@ -69,7 +72,8 @@ function runSpot(): Run {
     for (let i = 0; i < n; i++) counts[spot.step(chunk[i])]++;
     ns += process.hrtime.bigint() - t0;
   }
-  return { name: 'Spot (libspot single tail)', seconds: Number(ns) / 1e9, counts, rssAfterFit, rssAfter: process.memoryUsage.rss() };
+  const wallSeconds = Number(process.hrtime.bigint() - wall0) / 1e9;
+  return { name: 'Spot (libspot single tail)', seconds: Number(ns) / 1e9, wallSeconds, counts, rssAfterFit, rssAfter: process.memoryUsage.rss() };
 }
 
 function runDetector(depth: number): Run {
@@ -86,6 +90,7 @@ function runDetector(depth: number): Run {
   globalThis.gc?.();
   const rssAfterFit = process.memoryUsage.rss();
   let ns = 0n;
+  const wall0 = process.hrtime.bigint();
   for (let done = 0; done < STEPS; done += CHUNK) {
     const n = Math.min(CHUNK, STEPS - done);
     fillExp(chunk, uniform);
@@ -93,14 +98,15 @@ function runDetector(depth: number): Run {
     for (let i = 0; i < n; i++) counts[d.step(chunk[i])]++;
     ns += process.hrtime.bigint() - t0;
   }
-  return { name: `DriftSpot depth=${depth}`, seconds: Number(ns) / 1e9, counts, rssAfterFit, rssAfter: process.memoryUsage.rss() };
+  const wallSeconds = Number(process.hrtime.bigint() - wall0) / 1e9;
+  return { name: `DriftSpot depth=${depth}`, seconds: Number(ns) / 1e9, wallSeconds, counts, rssAfterFit, rssAfter: process.memoryUsage.rss() };
 }
 
 function report(r: Run, labels: readonly string[]): void {
   const rate = STEPS / r.seconds;
   const shown = r.counts.map((c, i) => (c > 0 ? `${labels[i]}=${c}` : '')).filter(Boolean).join(' ');
   console.log(
-    `${r.name.padEnd(28)} ${(rate / 1e6).toFixed(2)} M steps/s  (${r.seconds.toFixed(3)} s for ${STEPS} steps)  ` +
+    `${r.name.padEnd(28)} ${(rate / 1e6).toFixed(2)} M steps/s  (${r.seconds.toFixed(3)} s for ${STEPS} steps; ${(r.wallSeconds).toFixed(3)} s with value generation)  ` +
       `RSS after fit ${mib(r.rssAfterFit)} -> after stream ${mib(r.rssAfter)}  [${shown}]`,
   );
 }
