@@ -55,7 +55,7 @@ export const SPOT_CONFIG_KEYS: readonly (keyof SpotConfig)[] = [
 /** Smallest calibration batch: P² needs five values. */
 export const MIN_N_INIT = 5;
 /** Largest drift window and calibration batch (both are held in memory). */
-export const MAX_WINDOW = 100_000_000;
+export const MAX_WINDOW = 10_000_000;
 
 /**
  * Defaults completed with `partial`, validated. Throws a SpotParameterError (a RangeError)
