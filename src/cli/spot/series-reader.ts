@@ -57,8 +57,10 @@ export async function* readSeries(input: Readable, options: SeriesOptions, skipp
     if (skipped.count++ === 0) skipped.firstLine = lineNo;
   };
 
-  for await (const line of lines) {
+  for await (const raw of lines) {
     lineNo++;
+    // A byte-order mark would otherwise stick to the first value or column name.
+    const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (line.startsWith('#')) continue;
     let text: string;
     if (format === 'plain') {
