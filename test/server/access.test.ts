@@ -12,7 +12,7 @@ import { defaultConfig } from '../../src/config/load.js';
 import { parseEndpoint, readTokenFile, startServer } from '../../src/server/index.js';
 import { UsageError } from '../../src/util/errors.js';
 import { TestClient } from './support/http.js';
-import { LARGE_STEADY, writeFloodCapture } from './support/flood-capture.js';
+import { LONG_HEAD, LONG_REPEATS, writeLongCapture } from './support/flood-capture.js';
 
 const TOKEN = 'k3y-0123456789-abcdef';
 
@@ -141,10 +141,10 @@ test('loopback without token: requests for other host names are refused (DNS reb
 });
 
 test('closing the server stops the run, flushes outputs and ends event streams', async () => {
-  const capture = writeFloodCapture(LARGE_STEADY);
+  const capture = writeLongCapture(LONG_HEAD, LONG_REPEATS);
   const out = join(tempDir(), 'data.json');
   const cfg = quietConfig();
-  cfg.miner.device = capture;
+  cfg.miner.device = capture.path;
   cfg.analyzer.stats = ['R_SYN'];
   cfg.exporter.file.data = out;
   const server = await startServer({ endpoint: parseEndpoint('tcp://127.0.0.1:0'), config: cfg });
@@ -155,7 +155,7 @@ test('closing the server stops the run, flushes outputs and ends event streams',
   await server.close();
   const status = server.controller.status();
   assert.equal(status.end, 'stopped');
-  assert.ok(status.periods < LARGE_STEADY.periods);
+  assert.ok(status.packets < capture.packets);
   assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, status.periods);
   await tap.until(() => tap.ended, 5000);
   await api.close();

@@ -10,7 +10,7 @@ import { defaultConfig } from '../../src/config/load.js';
 import { parseEndpoint, startServer, type RunningServer } from '../../src/server/index.js';
 import { TestClient, type Reply } from './support/http.js';
 import { OpenApiChecker } from './support/openapi-check.js';
-import { LARGE_STEADY, SMALL_FLOOD, T0, expectedRSyn, writeFloodCapture } from './support/flood-capture.js';
+import { LONG_HEAD, LONG_REPEATS, SMALL_FLOOD, T0, expectedRSyn, writeFloodCapture, writeLongCapture } from './support/flood-capture.js';
 
 // NetSpot's ten statistics, as its documentation names them.
 const NETSPOT_STATS = ['AVG_PKT_SIZE', 'PERF', 'R_ACK', 'R_ARP', 'R_DST_SRC', 'R_DST_SRC_PORT', 'R_ICMP', 'R_IP', 'R_SYN', 'TRAFFIC'];
@@ -19,7 +19,7 @@ let server: RunningServer;
 let api: TestClient;
 let openapi: OpenApiChecker;
 let small: string;
-let large: string;
+let long: { path: string; packets: number };
 
 async function call(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply> {
   const r = await api.send(method, path, body, headers);
@@ -49,7 +49,7 @@ async function runToEnd(): Promise<{ status: any; data: string[]; alarms: string
 
 before(async () => {
   small = writeFloodCapture(SMALL_FLOOD);
-  large = writeFloodCapture(LARGE_STEADY);
+  long = writeLongCapture(LONG_HEAD, LONG_REPEATS);
   const cfg = defaultConfig();
   cfg.exporter.console.alarm = false;
   server = await startServer({ endpoint: parseEndpoint('tcp://127.0.0.1:0'), config: cfg, keepAliveMs: 100, alarmCapacity: 3 });
@@ -201,19 +201,19 @@ describe('POST /api/run', () => {
   });
 
   test('start while running is a 409; stop ends the run and flushes', async () => {
-    const out = join(dirname(large), 'data.json');
-    await call('POST', '/api/config', { miner: { device: large }, analyzer: { stats: ['R_SYN', 'TRAFFIC'], period: '1s' }, exporter: { file: { data: out } } });
+    const out = join(dirname(long.path), 'data.json');
+    await call('POST', '/api/config', { miner: { device: long.path }, analyzer: { stats: ['R_SYN', 'TRAFFIC'], period: '1s' }, exporter: { file: { data: out } } });
     const started = await call('POST', '/api/run', { action: 'start' });
     assert.equal(started.status, 200, started.text);
     assert.equal(started.json.running, true);
-    assert.equal(started.json.device, large);
+    assert.equal(started.json.device, long.path);
     assertError(await call('POST', '/api/run', { action: 'start' }), 409, /already running/);
     const stopped = await call('POST', '/api/run', { action: 'stop' });
     assert.equal(stopped.status, 200);
     assert.equal(stopped.json.running, false);
     assert.equal(stopped.json.state, 'ended');
     assert.equal(stopped.json.end, 'stopped');
-    assert.ok(stopped.json.periods < LARGE_STEADY.periods, `stopped early: ${stopped.json.periods} periods`);
+    assert.ok(stopped.json.packets < long.packets, `stopped early: ${stopped.json.packets} packets`);
     // Every period emitted, including the partial one at the stop, is in the file.
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     assert.equal(lines.length, stopped.json.periods);

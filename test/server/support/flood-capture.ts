@@ -4,6 +4,7 @@
  * SYN flood. Built from a few packet templates so that large captures are cheap to make.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePcap, type CapturedPacket } from '../../support/capture-writer.js';
@@ -60,3 +61,27 @@ export const SMALL_FLOOD: FloodPlan = { periods: 120, packetsPerPeriod: 40, synP
 
 /** A large capture (about a second of work at full speed), to have a run in progress. */
 export const LARGE_STEADY: FloodPlan = { periods: 300, packetsPerPeriod: 2000, synPerPeriod: 100, floodFrom: 0, floodTo: 0, floodSyn: 0 };
+
+/**
+ * A capture that takes seconds to analyse but is cheap to make: `plan` as a first gzip member,
+ * then `repeats` identical members holding `plan`'s last period again (packets older than the
+ * current period count in it). node's gunzip reads concatenated members as one stream.
+ */
+export function writeLongCapture(plan: FloodPlan, repeats: number, name = 'long.pcap.gz'): { path: string; packets: number } {
+  const packets = floodPackets(plan);
+  // One timestamp for the whole filler: it compresses about a thousandfold.
+  const last = packets.filter((p) => p.tsSec === T0 + plan.periods - 1).map((p) => ({ ...p, tsNsec: 0 }));
+  const head = gzipSync(writePcap(packets, { linkType: 1, nanos: true }), { level: 1 });
+  const filler = gzipSync(writePcap(last, { linkType: 1, nanos: true }).subarray(24), { level: 9 });
+  const file = Buffer.alloc(head.length + filler.length * repeats);
+  head.copy(file, 0);
+  for (let i = 0; i < repeats; i++) filler.copy(file, head.length + i * filler.length);
+  const dir = mkdtempSync(join(tmpdir(), 'netspot-server-'));
+  const path = join(dir, name);
+  writeFileSync(path, file);
+  return { path, packets: packets.length + last.length * repeats };
+}
+
+/** Several seconds of work at full speed (10M packets): a run that is still going when a test stops it. */
+export const LONG_HEAD: FloodPlan = { periods: 50, packetsPerPeriod: 2000, synPerPeriod: 100, floodFrom: 0, floodTo: 0, floodSyn: 0 };
+export const LONG_REPEATS = 5_000;
