@@ -23,6 +23,7 @@ import {
   decodeNumber,
   encodeNumber,
   ensureConsistent,
+  sumAgrees,
 } from './snapshot.js';
 import { Spot, SpotResult } from './spot.js';
 import { Status } from './status.js';
@@ -187,6 +188,7 @@ export class DriftSpot {
         ensureConsistent(drift.values.length <= depth && drift.cursor < depth, 'drift window larger than depth');
         ensureConsistent(full || drift.cursor === drift.values.length, 'drift window cursor out of place');
         ensureConsistent(full === (s.phase !== 'init'), `phase ${s.phase} with a drift window of ${drift.values.length}/${depth}`);
+        ensureConsistent(sumAgrees(decodeNumber(drift.sum), drift.values), 'drift window sum does not match its values');
         const w = d.window as DriftWindow;
         w.values.set(drift.values);
         w.count = drift.values.length;

@@ -145,6 +145,21 @@ function deepest(errors: Iterable<ValueError>): ValueError | undefined {
   return best;
 }
 
+/**
+ * True when a saved running sum agrees with the values it summarises, up to the rounding an
+ * incrementally updated sum can accumulate.
+ */
+export function sumAgrees(saved: number, values: readonly number[], square = false): boolean {
+  let sum = 0;
+  let magnitude = 0;
+  for (const v of values) {
+    const term = square ? v * v : v;
+    sum += term;
+    magnitude += Math.abs(term);
+  }
+  return Math.abs(saved - sum) <= 1e-6 * magnitude + 1e-300;
+}
+
 /** Throws a "damaged" SnapshotError unless `ok`. */
 export function ensureConsistent(ok: boolean, what: string): void {
   if (!ok) throw new SnapshotError(`SPOT snapshot refused: damaged: ${what}`);

@@ -8,7 +8,7 @@ import { gpdTailProbability, gpdTailQuantile } from './gpd.js';
 import { p2Quantile } from './p2-quantile.js';
 import { Peaks } from './peaks.js';
 import { SpotParameterError } from './spot-parameter-error.js';
-import { type TailSnapshot, decodeNumber, encodeNumber, ensureConsistent } from './snapshot.js';
+import { type TailSnapshot, decodeNumber, encodeNumber, ensureConsistent, sumAgrees } from './snapshot.js';
 
 /** libspot's step results. */
 export const SpotResult = {
@@ -212,6 +212,8 @@ export class Spot {
     const savedMax = decodeNumber(p.max);
     ensureConsistent(Object.is(min, savedMin) || min === savedMin, `${where}: peaks min is not the smallest peak`);
     ensureConsistent(Object.is(max, savedMax) || max === savedMax, `${where}: peaks max is not the largest peak`);
+    ensureConsistent(sumAgrees(decodeNumber(p.sum), p.values), `${where}: peaks sum does not match the peaks`);
+    ensureConsistent(sumAgrees(decodeNumber(p.sum_squares), p.values, true), `${where}: peaks sum of squares does not match the peaks`);
     this.n = state.n;
     this.nt = state.nt;
     this.excessThreshold = decodeNumber(state.excess_threshold);

@@ -82,6 +82,9 @@ test('a damaged snapshot is refused with a clear message', () => {
     [damage((s) => s.drift.values.pop()), /damaged: drift window cursor out of place/],
     [damage((s) => (s.phase = "init")), /phase init with a drift window of 20\/20/],
     [damage((s) => (s.extra = 1)), /damaged at \/extra/],
+    [damage((s) => (s.drift.sum += 1)), /damaged: drift window sum does not match its values/],
+    [damage((s) => (s.up.peaks.sum_squares *= 2)), /damaged: up: peaks sum of squares does not match the peaks/],
+    [damage((s) => (s.down.peaks.sum = 'NaN')), /damaged: down: peaks sum does not match the peaks/],
   ];
   for (const [input, message] of cases) {
     assert.throws(() => DriftSpot.restore(input), (e: unknown) => {
