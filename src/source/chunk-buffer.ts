@@ -1,9 +1,15 @@
 /**
- * The window of a capture the readers parse in place: one reused buffer refilled in large
- * reads. When a record spans the end of the window, its head is moved to the start and the
- * rest is read after it; the buffer grows only for a record larger than itself.
+ * The window of a capture the readers parse in place: large reads into reused buffers.
+ *
+ * Two buffers alternate so that reading overlaps parsing: while the readers parse one, the
+ * next part of the input is already being read into the other (after a reserved head room).
+ * When a record spans the end of the window, its head is copied into that head room, just
+ * before the bytes that follow it. Buffers grow only for a record larger than themselves.
  */
 import type { ByteInput } from './byte-input.js';
+
+/** Head room before the read area of the spare buffer: records up to this size carry over. */
+const MAX_HEAD_ROOM = 256 * 1024;
 
 export class ChunkBuffer {
   buf: Uint8Array;
@@ -16,6 +22,11 @@ export class ChunkBuffer {
   /** True once the input returned its last byte. */
   eof = false;
 
+  private spare: Uint8Array | null = null;
+  private readonly headRoom: number;
+  /** A read into `spare` after its head room, started when the current window was filled. */
+  private prefetch: Promise<number> | null = null;
+
   /**
    * @param streamSize size of the stream when known (plain files), else -1: a record that
    *   claims to go past it is a truncation, and the buffer is not grown for it.
@@ -26,6 +37,7 @@ export class ChunkBuffer {
     private readonly streamSize: number,
   ) {
     this.buf = new Uint8Array(size);
+    this.headRoom = Math.min(MAX_HEAD_ROOM, Math.floor(size / 4));
   }
 
   /** Stream offset of the parse cursor. */
@@ -35,10 +47,50 @@ export class ChunkBuffer {
 
   /**
    * Makes `need` bytes available from `pos`; false if the input ends first.
-   * Moves bytes: offsets into the buffer taken before this call are no longer valid.
+   * Moves bytes: offsets into the buffer taken before this call are no longer valid, and the
+   * previous window may be overwritten by the next read.
    */
   async ensure(need: number): Promise<boolean> {
-    if (this.end - this.pos >= need) return true;
+    while (this.end - this.pos < need) {
+      const tail = this.end - this.pos;
+      if (this.prefetch !== null && this.spare !== null && tail <= this.headRoom && need - tail <= this.spare.length - this.headRoom) {
+        await this.swap();
+        if (this.eof && this.end - this.pos < need) return false;
+        continue;
+      }
+      await this.fillInPlace(need);
+      return this.end - this.pos >= need;
+    }
+    return true;
+  }
+
+  /** Moves to the prefetched buffer, carrying the unparsed tail over, and reads ahead again. */
+  private async swap(): Promise<void> {
+    const n = await (this.prefetch as Promise<number>);
+    this.prefetch = null;
+    const next = this.spare as Uint8Array;
+    const tail = this.end - this.pos;
+    const start = this.headRoom - tail;
+    next.set(this.buf.subarray(this.pos, this.end), start);
+    this.base += this.pos - start;
+    this.spare = this.buf;
+    this.buf = next;
+    this.pos = start;
+    this.end = this.headRoom + n;
+    if (n === 0) this.eof = true;
+    else this.readAhead();
+  }
+
+  /** The slow path: compact, grow if one record needs it, and fill the window now. */
+  private async fillInPlace(need: number): Promise<void> {
+    let pending = 0;
+    if (this.prefetch !== null) {
+      // Bytes read ahead come right after the current window.
+      pending = await this.prefetch;
+      this.prefetch = null;
+      if (pending === 0) this.eof = true;
+    }
+    const ahead = this.spare?.subarray(this.headRoom, this.headRoom + pending);
     // Past the known end of a plain file: a truncation, not a reason to grow the buffer.
     const reachable = this.streamSize < 0 || this.base + this.pos + need <= this.streamSize;
     if (this.pos > 0) {
@@ -47,10 +99,15 @@ export class ChunkBuffer {
       this.end -= this.pos;
       this.pos = 0;
     }
-    if (reachable && need > this.buf.length) {
-      const grown = new Uint8Array(Math.max(need, Math.min(this.buf.length * 2, need * 2)));
+    const wanted = Math.max(reachable ? need : 0, this.end + pending);
+    if (wanted > this.buf.length) {
+      const grown = new Uint8Array(Math.max(wanted, Math.min(this.buf.length * 2, wanted * 2)));
       grown.set(this.buf.subarray(0, this.end));
       this.buf = grown;
+    }
+    if (ahead !== undefined && pending > 0) {
+      this.buf.set(ahead, this.end);
+      this.end += pending;
     }
     // Fill the whole window: fewer, larger batches.
     while (!this.eof && this.end < this.buf.length) {
@@ -58,6 +115,14 @@ export class ChunkBuffer {
       if (n === 0) this.eof = true;
       this.end += n;
     }
-    return this.end - this.pos >= need;
+    if (!this.eof) this.readAhead();
+  }
+
+  private readAhead(): void {
+    if (this.spare === null || this.spare.length !== this.buf.length) this.spare = new Uint8Array(this.buf.length);
+    const p = this.input.read(this.spare, this.headRoom, this.spare.length - this.headRoom);
+    // A read still in flight when the source closes must not become an unhandled rejection.
+    p.catch(() => {});
+    this.prefetch = p;
   }
 }
