@@ -1,71 +1,112 @@
 /**
- * A set of 128-bit addresses (four 32-bit words; IPv4 stored IPv4-mapped) with O(1) clear.
+ * A set of IPv4 and IPv6 addresses with O(1) clear, for the distinct-address counters.
  *
- * Open addressing with linear probing over typed arrays; a slot belongs to the set when its
- * generation equals the current one, so `clear()` is a single increment instead of a wipe.
- * Only `add` runs per packet and it never allocates (except when the table grows).
+ * Addresses come as four 32-bit words (IPv4 stored IPv4-mapped: 0, 0, 0xffff, addr). IPv4
+ * addresses, the common case, live in their own table of [generation, address] pairs, so a
+ * probe reads one cache line; IPv6 addresses in a table of 8-word slots [generation, w0..w3].
+ * A slot belongs to the set when its generation is the current one, so `clear()` is a single
+ * increment instead of a wipe. `add` runs per packet and allocates nothing (except to grow).
  */
+const V6_SLOT = 8;
+
 export class AddressSet {
-  private words: Uint32Array;
-  private gens: Uint32Array;
-  private mask: number;
+  private v4: Uint32Array;
+  private v4Bits: number;
+  private v4Size = 0;
+  private v6: Uint32Array;
+  private v6Bits: number;
+  private v6Size = 0;
   private gen = 1;
-  size = 0;
 
   constructor(initialCapacity = 1024) {
-    let cap = 16;
-    while (cap < initialCapacity * 2) cap <<= 1;
-    this.words = new Uint32Array(cap * 4);
-    this.gens = new Uint32Array(cap);
-    this.mask = cap - 1;
+    this.v4Bits = bitsFor(initialCapacity);
+    this.v4 = new Uint32Array(2 << this.v4Bits);
+    this.v6Bits = bitsFor(initialCapacity >> 2);
+    this.v6 = new Uint32Array(V6_SLOT << this.v6Bits);
   }
 
-  /** Adds the address in `a[0..3]`; returns true when it was not in the set. */
-  add(a: Uint32Array): boolean {
-    const w0 = a[0], w1 = a[1], w2 = a[2], w3 = a[3];
-    let h = Math.imul(w0 ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(w1, 0xc2b2ae35);
-    h = Math.imul(h ^ w2, 0x27d4eb2f) ^ w3;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x7feb352d);
-    h ^= h >>> 15;
-    const words = this.words, gens = this.gens, mask = this.mask, gen = this.gen;
-    let i = h & mask;
+  get size(): number {
+    return this.v4Size + this.v6Size;
+  }
+
+  /** Adds the address in `a[0..3]`. */
+  add(a: Uint32Array): void {
+    if (a[0] === 0 && a[1] === 0 && a[2] === 0xffff) this.addV4(a[3]);
+    else this.addV6(a[0], a[1], a[2], a[3]);
+  }
+
+  private addV4(addr: number): void {
+    const t = this.v4, gen = this.gen, mask = (1 << this.v4Bits) - 1;
+    // Fibonacci hashing: the high bits of the product are well mixed.
+    let i = Math.imul(addr, 0x9e3779b1) >>> (32 - this.v4Bits);
     for (;;) {
-      if (gens[i] !== gen) break;
-      const o = i << 2;
-      if (words[o] === w0 && words[o + 1] === w1 && words[o + 2] === w2 && words[o + 3] === w3) return false;
+      const o = i << 1;
+      if (t[o] !== gen) {
+        t[o] = gen;
+        t[o + 1] = addr;
+        if (++this.v4Size * 2 > mask + 1) this.v4 = this.rehash(this.v4, ++this.v4Bits, 2);
+        return;
+      }
+      if (t[o + 1] === addr >>> 0) return;
       i = (i + 1) & mask;
     }
-    const o = i << 2;
-    words[o] = w0;
-    words[o + 1] = w1;
-    words[o + 2] = w2;
-    words[o + 3] = w3;
-    gens[i] = gen;
-    if (++this.size * 2 > mask + 1) this.grow();
-    return true;
+  }
+
+  private addV6(w0: number, w1: number, w2: number, w3: number): void {
+    const t = this.v6, gen = this.gen, mask = (1 << this.v6Bits) - 1;
+    let h = Math.imul(w0 ^ Math.imul(w1, 0x85ebca6b), 0x9e3779b1) ^ Math.imul(w2 ^ Math.imul(w3, 0xc2b2ae35), 0x27d4eb2f);
+    h = Math.imul(h ^ (h >>> 15), 0x9e3779b1);
+    let i = h >>> (32 - this.v6Bits);
+    for (;;) {
+      const o = i * V6_SLOT;
+      if (t[o] !== gen) {
+        t[o] = gen;
+        t[o + 1] = w0;
+        t[o + 2] = w1;
+        t[o + 3] = w2;
+        t[o + 4] = w3;
+        if (++this.v6Size * 2 > mask + 1) this.v6 = this.rehash(this.v6, ++this.v6Bits, V6_SLOT);
+        return;
+      }
+      if (t[o + 4] === w3 >>> 0 && t[o + 3] === w2 >>> 0 && t[o + 2] === w1 >>> 0 && t[o + 1] === w0 >>> 0) return;
+      i = (i + 1) & mask;
+    }
   }
 
   clear(): void {
-    this.size = 0;
+    this.v4Size = 0;
+    this.v6Size = 0;
     if (++this.gen === 0xffffffff) {
-      this.gens.fill(0);
+      this.v4.fill(0);
+      this.v6.fill(0);
       this.gen = 1;
     }
   }
 
-  private grow(): void {
-    const oldWords = this.words, oldGens = this.gens, gen = this.gen;
-    const cap = (this.mask + 1) * 2;
-    this.words = new Uint32Array(cap * 4);
-    this.gens = new Uint32Array(cap);
-    this.mask = cap - 1;
-    this.size = 0;
-    const tmp = new Uint32Array(4);
-    for (let i = 0; i < oldGens.length; i++) {
-      if (oldGens[i] !== gen) continue;
-      tmp.set(oldWords.subarray(i << 2, (i << 2) + 4));
-      this.add(tmp);
+  /** A table twice as large holding the current generation's entries. */
+  private rehash(old: Uint32Array, bits: number, slot: number): Uint32Array {
+    const gen = this.gen;
+    const t = new Uint32Array(slot << bits);
+    const mask = (1 << bits) - 1;
+    for (let o = 0; o < old.length; o += slot) {
+      if (old[o] !== gen) continue;
+      let i: number;
+      if (slot === 2) i = Math.imul(old[o + 1], 0x9e3779b1) >>> (32 - bits);
+      else {
+        const w0 = old[o + 1], w1 = old[o + 2], w2 = old[o + 3], w3 = old[o + 4];
+        let h = Math.imul(w0 ^ Math.imul(w1, 0x85ebca6b), 0x9e3779b1) ^ Math.imul(w2 ^ Math.imul(w3, 0xc2b2ae35), 0x27d4eb2f);
+        h = Math.imul(h ^ (h >>> 15), 0x9e3779b1);
+        i = h >>> (32 - bits);
+      }
+      while (t[i * slot] === gen) i = (i + 1) & mask;
+      t.set(old.subarray(o, o + slot), i * slot);
     }
+    return t;
   }
+}
+
+function bitsFor(capacity: number): number {
+  let bits = 4;
+  while (1 << bits < capacity * 2) bits++;
+  return bits;
 }
