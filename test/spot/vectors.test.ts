@@ -12,8 +12,8 @@ import path from 'node:path';
 
 const files = vectorFiles();
 
-test('the reference vectors are all there', () => {
-  assert.deepEqual(files, [
+test('the reference vectors are there (more files are checked too)', () => {
+  for (const name of [
     'exp_upper.csv',
     'nan_inputs.csv',
     'normal_lower.csv',
@@ -21,7 +21,9 @@ test('the reference vectors are all there', () => {
     'physics_lower.csv',
     'physics_upper.csv',
     'uniform_small_tail.csv',
-  ]);
+  ]) {
+    assert.ok(files.includes(name), name);
+  }
 });
 
 function assertClose(actual: number, expected: number, what: string): void {
