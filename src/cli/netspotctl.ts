@@ -6,7 +6,9 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../util/errors.js';
 import { version } from '../util/version.js';
-import { DEFAULT_ENDPOINT, parseEndpoint, readTokenFile } from '../server/index.js';
+// Not server/index.js: the client must not load the server (fastify) at startup.
+import { DEFAULT_ENDPOINT, parseEndpoint } from '../server/endpoint.js';
+import { readTokenFile } from '../server/auth.js';
 import { ApiClient, CtlError } from '../ctl/api-client.js';
 import { registerCommands } from '../ctl/commands.js';
 

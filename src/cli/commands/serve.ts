@@ -1,12 +1,14 @@
 import { Option, type Command } from 'commander';
 import { configKeys, loadConfig } from '../../config/load.js';
 import { UsageError } from '../../util/errors.js';
-import { DEFAULT_ENDPOINT, parseEndpoint, readTokenFile, startServer } from '../../server/index.js';
+import { DEFAULT_ENDPOINT, parseEndpoint } from '../../server/endpoint.js';
+import { readTokenFile } from '../../server/auth.js';
 
 interface ServeFlags {
   config?: string;
   endpoint: string;
-  'api.token-file'?: string;
+  /** commander's attribute name for --api.token-file. */
+  'api.tokenFile'?: string;
   logLevel: string;
   [key: string]: unknown;
 }
@@ -41,10 +43,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   for (const { key } of configKeys()) if (flags[key] !== undefined) overrides.push([key, flags[key]]);
   const config = await loadConfig({ file: flags.config, overrides });
   const endpoint = parseEndpoint(flags.endpoint);
-  const tokenFile = flags['api.token-file'];
+  const tokenFile = flags['api.tokenFile'];
   const token = tokenFile === undefined ? undefined : await readTokenFile(tokenFile);
   const warn = (m: string): void => void process.stderr.write(`netspot: warning: ${m}\n`);
 
+  // Loaded here, not at the top: other netspot commands should not pay for fastify at startup.
+  const { startServer } = await import('../../server/index.js');
   const server = await startServer({
     endpoint, config, token, onWarning: warn, logger: { level: flags.logLevel, stream: process.stderr },
   });
