@@ -3,7 +3,7 @@
  * turns counter values into statistics, lets each statistic's detector judge its value, and
  * builds the period's records. Everything here runs once per period, not per packet.
  */
-import { counterDef, type Counter, type PeriodInfo } from '../counters/index.js';
+import { counterDef, SumTable, type Counter, type PeriodInfo, type SumRule } from '../counters/index.js';
 import { statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
 import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
@@ -25,6 +25,7 @@ export class Analyzer {
   readonly packetCounters: Counter[] = [];
   private readonly counters: Array<{ name: string; counter: Counter }> = [];
   private readonly stats: WatchedStat[] = [];
+  private sumTable: SumTable | undefined;
 
   /** `extraCounters`: counters to compute even if no loaded statistic needs them. */
   constructor(cfg: Config, readonly series: string, extraCounters: readonly string[] = []) {
@@ -37,12 +38,24 @@ export class Analyzer {
       this.stats.push({ def, detector: createStatDetector(detectorParams(cfg, name)) });
     }
     for (const name of extraCounters) needed.add(name);
+    // Declared sums share one table evaluated once per packet; the others are objects.
+    const sums: Array<{ name: string; rule: SumRule }> = [];
     for (const name of needed) {
       const def = counterDef(name);
       if (def === undefined) throw new UsageError(`unknown counter "${name}"`);
+      if ('sum' in def) {
+        sums.push({ name, rule: def.sum });
+        continue;
+      }
       const counter = def.create();
       this.counters.push({ name, counter });
       if (counter.process !== undefined) this.packetCounters.push(counter);
+    }
+    if (sums.length > 0) {
+      const table = new SumTable(sums.map((s) => s.rule));
+      sums.forEach((s, j) => this.counters.push({ name: s.name, counter: table.slot(j) }));
+      this.sumTable = table;
+      this.packetCounters.unshift(table);
     }
   }
 
@@ -58,6 +71,7 @@ export class Analyzer {
       values[name] = counter.value(period);
       counter.reset();
     }
+    this.sumTable?.reset();
     const outcomes: StatOutcome[] = [];
     const alarms: AlarmRecord[] = [];
     for (const { def, detector } of this.stats) {

@@ -25,22 +25,31 @@ export interface Counter {
   reset(): void;
 }
 
-/** A counter type as the registry knows it: one small file each. */
-export interface CounterDef {
-  /** NetSpot's name, e.g. `SYN`. */
-  readonly name: string;
-  readonly description: string;
-  create(): Counter;
+/**
+ * The declarative form of a counter that sums something over the packets having some layers:
+ * evaluated for all such counters in one loop (`SumTable`), with no call per counter and packet.
+ */
+export interface SumRule {
+  /** LAYER_* bits: the packet counts when it has any of them; 0 = every packet. */
+  readonly anyLayer: number;
+  /** TCP_* bits: the packet counts when its TCP flags include any of them; 0 = no condition. */
+  readonly anyTcpFlag?: number;
+  /** What a matching packet adds: 1, its IP length (`ipBytes`), or its malformed flag. */
+  readonly add: 'one' | 'ipBytes' | 'malformed';
 }
 
-/** A counter that adds 1 for every packet `matches` accepts. */
-export abstract class PacketCountCounter implements Counter {
-  protected n = 0;
-  abstract process(p: PacketSummary): void;
-  value(): number {
-    return this.n;
-  }
-  reset(): void {
-    this.n = 0;
-  }
-}
+/** A counter type as the registry knows it: one small file each. */
+export type CounterDef =
+  | {
+      /** NetSpot's name, e.g. `SYN`. */
+      readonly name: string;
+      readonly description: string;
+      /** A sum over packets, declared. */
+      readonly sum: SumRule;
+    }
+  | {
+      readonly name: string;
+      readonly description: string;
+      /** Anything else (distinct counts, period measures): an object of its own. */
+      create(): Counter;
+    };

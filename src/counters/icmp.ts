@@ -1,15 +1,8 @@
 import type { CounterDef } from './counter.js';
-import { PacketCountCounter } from './counter.js';
-import { LAYER_ICMP, type PacketSummary } from '../decode/packet-summary.js';
-
-class Icmp extends PacketCountCounter {
-  process(p: PacketSummary): void {
-    if ((p.layers & LAYER_ICMP) !== 0) this.n++;
-  }
-}
+import { LAYER_ICMP } from '../decode/packet-summary.js';
 
 export const ICMP: CounterDef = {
   name: 'ICMP',
   description: 'ICMPv4 and ICMPv6 packets',
-  create: () => new Icmp(),
+  sum: { anyLayer: LAYER_ICMP, add: 'one' },
 };

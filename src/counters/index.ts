@@ -24,7 +24,8 @@ import { MALFORMED } from './malformed.js';
 import { IFACE_DROPPED } from './iface-dropped.js';
 import { IFACE_RECEIVED } from './iface-received.js';
 
-export type { Counter, CounterDef, PeriodInfo } from './counter.js';
+export type { Counter, CounterDef, PeriodInfo, SumRule } from './counter.js';
+export { SumTable } from './sum-table.js';
 
 export const counterDefs: readonly CounterDef[] = [
   PKTS, IP, IP_BYTES, ARP, ICMP, UDP, SYN, ACK, FIN, RST, URG,

@@ -1,15 +1,8 @@
 import type { CounterDef } from './counter.js';
-import { PacketCountCounter } from './counter.js';
-import { LAYER_IP, type PacketSummary } from '../decode/packet-summary.js';
-
-class Ip extends PacketCountCounter {
-  process(p: PacketSummary): void {
-    if ((p.layers & LAYER_IP) !== 0) this.n++;
-  }
-}
+import { LAYER_IP } from '../decode/packet-summary.js';
 
 export const IP: CounterDef = {
   name: 'IP',
   description: 'IPv4 and IPv6 packets (outermost IP header whole)',
-  create: () => new Ip(),
+  sum: { anyLayer: LAYER_IP, add: 'one' },
 };
