@@ -62,15 +62,44 @@ function linear(q: Float64Array, n: Float64Array, i: number, d: number): number 
   return q[i] + (d * (q[i + d] - q[i])) / (n[i + d] - n[i]);
 }
 
-/** Ascending insertion sort of the five initial markers. */
-function sortFive(a: Float64Array): void {
-  for (let i = 1; i < 5; i++) {
-    const v = a[i];
-    let j = i - 1;
-    while (j >= 0 && a[j] > v) {
-      a[j + 1] = a[j];
-      j--;
-    }
-    a[j + 1] = v;
+/**
+ * Sorts the five initial markers ascending with libspot's comparison network (seven
+ * comparisons). Any sort gives the same order for numbers; this one also places a NaN where
+ * libspot does, so that a batch holding NaN gives libspot's threshold.
+ */
+export function sortFive(a: Float64Array): void {
+  if (a[1] < a[0]) swap(a, 0, 1);
+  if (a[3] < a[2]) swap(a, 2, 3);
+  // Sort a[0..2] from the two ordered pairs; the element left in a[3] is >= a[0].
+  if (a[0] < a[2]) {
+    swap(a, 1, 2);
+    swap(a, 2, 3);
+  } else {
+    swap(a, 1, 2);
+    swap(a, 0, 1);
   }
+  // Insert a[4] into a[0..2]; the spare element moves to a[4].
+  if (a[4] < a[1]) {
+    swap(a, 4, 3);
+    swap(a, 3, 2);
+    swap(a, 2, 1);
+    if (a[1] < a[0]) swap(a, 1, 0);
+  } else {
+    swap(a, 4, 3);
+    if (a[3] < a[2]) swap(a, 3, 2);
+  }
+  // Insert the spare element (now a[4], known >= a[0]) into a[1..3].
+  if (a[4] < a[2]) {
+    swap(a, 4, 3);
+    swap(a, 3, 2);
+    if (a[2] < a[1]) swap(a, 2, 1);
+  } else if (a[4] < a[3]) {
+    swap(a, 4, 3);
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }

@@ -98,24 +98,21 @@ export class Spot {
 
   /**
    * Calibrates on a batch: excess threshold from P², peaks, GPD fit, anomaly threshold.
-   * Throws when the batch has fewer than 5 values or a non-finite one. The anomaly threshold
-   * may still be NaN when the batch has too few distinct peaks to fit; it becomes finite once
-   * the stream brings enough excesses. A second call starts over (libspot would keep the
-   * previous peaks).
+   * Throws when the excess threshold cannot be computed (fewer than 5 values, or NaN where
+   * P² needs numbers). As in libspot, a NaN in the batch counts in n and is never a peak, and
+   * the anomaly threshold may still be NaN when the batch has too few distinct peaks to fit;
+   * it becomes finite once the stream brings enough excesses. A second call starts over
+   * (libspot would keep the previous peaks).
    */
   fit(batch: ArrayLike<number>): void {
     if (batch.length < 5) {
       throw new RangeError(`SPOT fit needs at least 5 values, got ${batch.length}`);
     }
-    for (let i = 0; i < batch.length; i++) {
-      if (!Number.isFinite(batch[i])) {
-        throw new RangeError(`SPOT fit batch value #${i} is not a finite number: ${batch[i]}`);
-      }
-    }
+    const t = p2Quantile(this.low ? 1 - this.level : this.level, batch);
+    if (t !== t) throw new RangeError('SPOT fit: the excess threshold of the batch is NaN');
     this.peaks.clear();
     this.nt = 0;
     this.n = batch.length;
-    const t = p2Quantile(this.low ? 1 - this.level : this.level, batch);
     this.excessThreshold = t;
     for (let i = 0; i < batch.length; i++) {
       const excess = this.upDown * (batch[i] - t);

@@ -1,7 +1,7 @@
 /** The engine's parts against values known independently of the code. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { p2Quantile } from '../../src/spot/p2-quantile.js';
+import { p2Quantile, sortFive } from '../../src/spot/p2-quantile.js';
 import { brentRoot } from '../../src/spot/brent.js';
 import { Peaks } from '../../src/spot/peaks.js';
 import { Prng } from './support/prng.js';
@@ -15,6 +15,18 @@ test('P² estimates the quantiles of a uniform sample', () => {
   }
   assert.ok(Number.isNaN(p2Quantile(0.5, [1, 2, 3, 4])), 'fewer than five values');
   assert.equal(p2Quantile(0.9, [7, 7, 7, 7, 7, 7, 7, 7]), 7, 'ties');
+});
+
+test('the five initial markers are sorted whatever their order', () => {
+  const permutations = (xs: number[]): number[][] =>
+    xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+  for (const values of [[1, 2, 3, 4, 5], [1, 1, 2, 2, 3], [-1, 0, 0, 0, 7]]) {
+    for (const p of permutations(values)) {
+      const a = Float64Array.from(p);
+      sortFive(a);
+      assert.deepEqual(Array.from(a), values, `from ${p}`);
+    }
+  }
 });
 
 test('Brent finds a bracketed root and reports none without a sign change', () => {
