@@ -21,6 +21,10 @@ export function brentRoot(f: (x: number) => number, x1: number, x2: number, tol:
   let fa = f(a);
   let fb = f(b);
   if ((fa > 0 && fb > 0) || (fa < 0 && fb < 0)) return NaN;
+  // f is NaN at a right end that is NaN or +Infinity (Grimshaw's brackets when a peak is 0):
+  // the first step then makes b NaN for good, and the loop would spend every iteration on
+  // NaN before giving up. Give up now: same answer.
+  if (fb !== fb && (x2 !== x2 || x2 === Infinity)) return NaN;
 
   let fc = fb;
   for (let iter = 0; iter < BRENT_MAX_ITERATIONS; iter++) {

@@ -135,3 +135,14 @@ test('unbounded keeps every peak', () => {
   assert.equal(upper.peaks.size, upper.nt);
   assert.ok(upper.nt > 50);
 });
+
+test('a constant series: values at the excess threshold are excesses, a jump is an alert', () => {
+  const d = new DriftSpot({ depth: 10, n_init: 100, q: 1e-3, up: true, down: true });
+  for (let i = 0; i < 110; i++) d.step(0);
+  for (let i = 0; i < 3000; i++) assert.equal(d.step(0), Status.EXCESS_UP, `step ${i}`);
+  assert.equal(d.upperThreshold, 0);
+  assert.equal(d.lowerThreshold, 0);
+  assert.equal(d.step(1), Status.ALERT_UP);
+  assert.equal(d.probability, 0);
+  assert.equal(d.step(-1), Status.ALERT_DOWN);
+});

@@ -52,3 +52,15 @@ test('bounded peaks keep the last max_excess values with exact min, max and sums
   assert.equal(unbounded.size, 100);
   assert.equal(unbounded.sum, 5050);
 });
+
+test('Brent gives up at once on a NaN or infinite right end where f is NaN', () => {
+  let calls = 0;
+  const f = (x: number): number => {
+    calls++;
+    return Number.isFinite(x) ? x - 1 : NaN;
+  };
+  assert.ok(Number.isNaN(brentRoot(f, 0, Infinity, 2e-8)));
+  assert.ok(Number.isNaN(brentRoot(f, 0, NaN, 2e-8)));
+  assert.equal(calls, 4);
+  assert.ok(Math.abs(brentRoot(f, 0, 3, 2e-8) - 1) < 1e-7);
+});
