@@ -334,6 +334,7 @@ static napi_value open_capture(napi_env env, napi_callback_info info) {
       goto fail;
     }
   }
+  L->cap.timeout_ms = timeout_ms > 0 ? timeout_ms : 1000;
   L->cap.nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
   L->cap.hooks.publish = hook_publish;
   L->cap.hooks.fail = hook_fail;

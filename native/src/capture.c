@@ -7,8 +7,6 @@
 
 /* The stats snapshot is refreshed at most this often while packets flow. */
 #define STATS_REFRESH_NS 10000000ull
-/* Bound on the dispatch calls made to empty libpcap's buffer when draining. */
-#define DRAIN_MAX_ROUNDS 4096
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -93,15 +91,22 @@ static void fail_with_pcap_error(capture *c) {
   c->hooks.fail(c, msg[0] ? msg : "libpcap reported an error without a message");
 }
 
-/* After a drain request: read whatever libpcap already holds without waiting. */
+/*
+ * After a drain request: read what libpcap holds. The kernel hands over a partly filled
+ * ring block only when the read timeout retires it, so poll (without blocking: an idle
+ * ring never wakes a blocking read) for two timeouts.
+ */
 static void drain(capture *c) {
   char errbuf[PCAP_ERRBUF_SIZE];
   if (pcap_setnonblock(c->pcap, 1, errbuf) != 0) return;
-  for (int round = 0; round < DRAIN_MAX_ROUNDS; round++) {
+  uint64_t deadline = now_ns() + (uint64_t)(2 * c->timeout_ms + 5) * 1000000ull;
+  const struct timespec pause = {0, 1000000};
+  while (now_ns() < deadline) {
     if (atomic_load(&c->stop) == CAPTURE_ABORT) return;
     int n = pcap_dispatch(c->pcap, -1, on_packet, (u_char *)c);
     if (n == PCAP_ERROR_BREAK) continue; /* the break that ended the main loop */
-    if (n <= 0) return;
+    if (n < 0) return;
+    if (n == 0) nanosleep(&pause, NULL);
   }
 }
 

@@ -45,6 +45,7 @@ typedef struct capture_hooks {
 struct capture {
   pcap_t *pcap;
   int nano; /* timestamps come in nanoseconds */
+  int timeout_ms; /* libpcap read timeout: the kernel hands over partly filled blocks after it */
   capture_block blocks[CAPTURE_MAX_BLOCKS];
   int nblocks;
   int fill; /* block being filled by the thread, -1 when none */
