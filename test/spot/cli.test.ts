@@ -69,7 +69,10 @@ test('a non-numeric value is an error naming its line (exit 2), unless --skip-in
   assert.match(skipped.stderr, /skipped 1 invalid value\(s\), the first on line 5/);
   const json = runNetspot(['spot', '--column', 'v'], '{"v":1}\n{"v":"x1"}\n');
   assert.equal(json.status, 2);
-  assert.match(json.stderr, /line 2: column "v": "x1" is not a number/);
+  assert.match(json.stderr, /line 2: key "v": "x1" is not a number/);
+  const csv = runNetspot(['spot', '--column', 'v'], 'v\n1\n\n2\nx2\n');
+  assert.equal(csv.status, 2);
+  assert.match(csv.stderr, /line 5: column "v": "x2" is not a number/);
   const broken = runNetspot(['spot', '--column', 'v'], '{"v":1}\n{"v":\n');
   assert.equal(broken.status, 2);
   assert.match(broken.stderr, /line 2: not a JSON record/);

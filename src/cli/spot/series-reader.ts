@@ -50,9 +50,10 @@ export async function* readSeries(input: Readable, options: SeriesOptions, skipp
   let columnIndex = -1;
   const out: SeriesValue = { value: NaN, line: 0 };
 
-  const invalid = (text: string, why: string): void => {
+  // `shown` is the offending value as the user wrote it (quoted when it is text).
+  const invalid = (shown: string, why: string): void => {
     if (!options.skipInvalid) {
-      throw new UsageError(`line ${lineNo}: ${why} ${JSON.stringify(text)} is not a number (use --skip-invalid to skip such values)`);
+      throw new UsageError(`line ${lineNo}: ${why} ${shown} is not a number (use --skip-invalid to skip such values)`);
     }
     if (skipped.count++ === 0) skipped.firstLine = lineNo;
   };
@@ -104,7 +105,8 @@ export async function* readSeries(input: Readable, options: SeriesOptions, skipp
     }
     const value = parseValue(text);
     if (value === undefined) {
-      invalid(text.trim(), format === 'plain' ? 'value' : `column ${JSON.stringify(options.column)}:`);
+      const where = format === 'plain' ? 'value' : `${format === 'csv' ? 'column' : 'key'} ${JSON.stringify(options.column)}:`;
+      invalid(JSON.stringify(text.trim()), where);
       continue;
     }
     out.value = value;
