@@ -216,7 +216,7 @@ export class RunController {
 
   private onData(r: DataRecord): void {
     this.latest = { timeNs: r.timeNs, series: r.series, stats: r.stats, counters: r.counters };
-    this.events.publish('data', dataRecordToJson(r));
+    if (this.events.size > 0) this.events.publish('data', dataRecordToJson(r));
   }
 
   private onAlarm(a: AlarmRecord): void {
