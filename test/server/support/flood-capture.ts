@@ -3,7 +3,7 @@
  * traffic (IP packets, a fixed share of them TCP SYN) and, in periods [floodFrom, floodTo), a
  * SYN flood. Built from a few packet templates so that large captures are cheap to make.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,15 @@ export interface FloodPlan {
 }
 
 export const T0 = 1_700_000_000;
+
+// Captures live in temp dirs removed when the test process exits.
+const made: string[] = [];
+function captureDir(): string {
+  if (made.length === 0) process.once('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const dir = mkdtempSync(join(tmpdir(), 'netspot-server-'));
+  made.push(dir);
+  return dir;
+}
 
 const synPacket = ethernet({ etherType: ETH_IPV4, payload: ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: PROTO_TCP, payload: tcp({ srcPort: 40000, dstPort: 80, flags: SYN }) }) });
 const ackPacket = ethernet({ etherType: ETH_IPV4, payload: ipv4({ src: '10.0.0.2', dst: '10.0.0.1', protocol: PROTO_TCP, payload: tcp({ srcPort: 80, dstPort: 40000, flags: ACK }) }) });
@@ -50,8 +59,7 @@ export function floodPackets(p: FloodPlan): CapturedPacket[] {
 
 /** Writes the capture in a fresh temp dir; returns its path. */
 export function writeFloodCapture(p: FloodPlan, name = 'flood.pcap'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'netspot-server-'));
-  const path = join(dir, name);
+  const path = join(captureDir(), name);
   writeFileSync(path, writePcap(floodPackets(p), { linkType: 1, nanos: true }));
   return path;
 }
@@ -76,8 +84,7 @@ export function writeLongCapture(plan: FloodPlan, repeats: number, name = 'long.
   const file = Buffer.alloc(head.length + filler.length * repeats);
   head.copy(file, 0);
   for (let i = 0; i < repeats; i++) filler.copy(file, head.length + i * filler.length);
-  const dir = mkdtempSync(join(tmpdir(), 'netspot-server-'));
-  const path = join(dir, name);
+  const path = join(captureDir(), name);
   writeFileSync(path, file);
   return { path, packets: packets.length + last.length * repeats };
 }
