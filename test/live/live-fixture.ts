@@ -6,14 +6,19 @@ import { execFileSync } from 'node:child_process';
 import { isLiveCaptureAvailable } from '../../src/source/native-binding.js';
 import type { PacketBatch, PacketSource } from '../../src/source/packet-batch.js';
 
-/** Why the live tests cannot run here, or false when they can. */
-export function liveSkipReason(): string | false {
-  if (process.platform !== 'linux') return 'live capture tests need Linux';
-  if (process.getuid?.() !== 0) return 'live capture tests need root (CAP_NET_RAW/CAP_NET_ADMIN); CI runs them as root';
+/** Why tests of the native binding cannot run here, or false when they can. */
+export function bindingSkipReason(): string | false {
   if (!isLiveCaptureAvailable()) {
     return 'native libpcap binding not built (apt-get install libpcap-dev g++ make python3, then npm ci)';
   }
   return false;
+}
+
+/** Why the live capture tests cannot run here, or false when they can. */
+export function liveSkipReason(): string | false {
+  if (process.platform !== 'linux') return 'live capture tests need Linux';
+  if (process.getuid?.() !== 0) return 'live capture tests need root (CAP_NET_RAW/CAP_NET_ADMIN); CI runs them as root';
+  return bindingSkipReason();
 }
 
 /** True when `cmd` is on the PATH. */

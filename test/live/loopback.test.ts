@@ -7,7 +7,7 @@ import { openLiveSource } from '../../src/source/live-source.js';
 import { listDevices } from '../../src/source/devices.js';
 import { CaptureError } from '../../src/source/capture-error.js';
 import { UsageError } from '../../src/util/errors.js';
-import { captureWhile, hasCommand, liveSkipReason } from './live-fixture.js';
+import { bindingSkipReason, captureWhile, hasCommand, liveSkipReason } from './live-fixture.js';
 import { connectTcp, sendUdp, tcpServer, udpReceiver, until } from './traffic.js';
 
 const skip = liveSkipReason();
@@ -140,7 +140,7 @@ test('without CAP_NET_RAW the error names the capabilities and how to grant them
   assert.match(text, /AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN/);
 });
 
-test('listDevices() lists lo with 127.0.0.1 and the loopback flag, and every interface', { skip }, () => {
+test('listDevices() lists lo with 127.0.0.1 and the loopback flag, and every interface', { skip: bindingSkipReason() }, () => {
   const devices = listDevices();
   const lo = devices.find((d) => d.name === 'lo');
   assert.ok(lo, 'lo is listed');

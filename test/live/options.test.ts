@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { openLiveSource, resolveLiveOptions } from '../../src/source/live-source.js';
+import { checkBpfFilter } from '../../src/source/bpf-filter.js';
+import { UsageError } from '../../src/util/errors.js';
+import { bindingSkipReason, hasCommand } from './live-fixture.js';
+
+const noBinding = bindingSkipReason();
+
+test('live options get NetSpot-like defaults', () => {
+  const o = resolveLiveOptions({ device: 'eth0' });
+  assert.equal(o.promiscuous, true);
+  assert.equal(o.snapshotLen, 65535);
+  assert.equal(o.bufferSize, 32 * 1024 * 1024);
+  assert.equal(o.filter, '');
+});
+
+test('a bad live option is a usage error naming it', async () => {
+  assert.throws(() => resolveLiveOptions({ device: '' }), UsageError);
+  assert.throws(() => resolveLiveOptions({ device: 'lo', snapshotLen: 0 }), /snapshot_len.*got 0/);
+  assert.throws(() => resolveLiveOptions({ device: 'lo', bufferSize: -1 }), /buffer_size/);
+  assert.throws(() => resolveLiveOptions({ device: 'lo', batchCount: 1 }), /batch count/);
+  await assert.rejects(openLiveSource({ device: 'lo', snapshotLen: 1.5 }), UsageError);
+});
+
+test('checkBpfFilter accepts good expressions and quotes libpcap on bad ones', { skip: noBinding }, () => {
+  checkBpfFilter('tcp port 80 or (udp and not port 53)');
+  checkBpfFilter('ip', 113);
+  for (const bad of ['tcp prot 80', 'host 300.1.1.1', 'port 70000']) {
+    const err = (() => {
+      try {
+        checkBpfFilter(bad);
+      } catch (e) {
+        return e;
+      }
+      return assert.fail(`${bad} was accepted`);
+    })();
+    assert.ok(err instanceof UsageError);
+    assert.ok(err.message.includes(JSON.stringify(bad)), err.message);
+    if (hasCommand('tcpdump')) {
+      // Same libpcap behind tcpdump: its complaint is the reference.
+      const td = spawnSync('tcpdump', ['-d', '-y', 'EN10MB', bad], { encoding: 'utf8' });
+      const line = td.stderr.split('\n').find((l) => l.startsWith('tcpdump: '));
+      assert.ok(line, td.stderr);
+      assert.ok(err.message.includes(line.slice('tcpdump: '.length)), `${err.message} vs ${line}`);
+    }
+  }
+});
