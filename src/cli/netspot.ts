@@ -13,6 +13,11 @@ export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that went away (`netspot ls | head`) ends the program quietly, like other Unix
+  // tools; commands that must flush first (run) add their own handler and this one stands aside.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' && process.stdout.listenerCount('error') === 1) process.exit(0);
+  });
   const program = new Command('netspot')
     .description('Anomaly-based network IDS: network statistics watched by SPOT detectors')
     .version(version, '-V, --version')

@@ -84,8 +84,9 @@ export class Pipeline {
     try {
       if (source.live) this.startWallClock();
       const stopped = new Promise<null>((resolve) => (this.wakeStop = () => resolve(null)));
+      const draining = source.stop !== undefined;
       for (;;) {
-        if (this.stopping) break;
+        if (this.stopping && !draining) break;
         const batch = await Promise.race([source.next(), stopped]);
         if (batch === null) break;
         this.markMs = performance.now();
@@ -103,8 +104,17 @@ export class Pipeline {
     return this.state;
   }
 
-  /** Asks the run to end after the current batch; the partial period is still emitted. */
+  /**
+   * Asks the run to end: a live source first hands over what it already captured; a file
+   * stops after the current batch. The partial period is emitted either way.
+   */
   stop(): void {
+    const { source } = this.opts;
+    if (source.stop !== undefined && !this.stopping) {
+      this.stopping = true;
+      source.stop();
+      return;
+    }
     this.stopping = true;
     this.wakeStop?.();
   }

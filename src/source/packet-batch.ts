@@ -59,13 +59,18 @@ export interface PacketSource {
   readonly live: boolean;
   /**
    * The next batch, or null once the input is exhausted (never for a live source until
-   * `close`). Throws a SourceError for an unreadable input.
+   * `close`). Throws an InputError for an unreadable input.
    */
   next(): Promise<PacketBatch | null>;
   /** Counters for progress, summaries and drop reporting. */
   stats(): SourceStats;
   /** Non-fatal problems met so far (e.g. a truncated last record), human-readable. */
   warnings(): readonly string[];
+  /**
+   * Live sources: stops capturing but keeps what was captured: `next` goes on returning the
+   * buffered packets, then null (a Ctrl-C that loses nothing). Files have no such step.
+   */
+  stop?(): void;
   /** Releases the file or interface; a pending `next` resolves to null. */
   close(): Promise<void>;
 }

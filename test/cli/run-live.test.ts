@@ -52,7 +52,7 @@ test('on lo with a BPF filter, TRAFFIC x period summed over periods equals what 
   const filter = `tcp port ${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'netspot-live-'));
 
-  const tcpdump = spawn('tcpdump', ['-i', 'lo', '-n', '-w', join(dir, 'ref.pcap'), filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const tcpdump = spawn('tcpdump', ['-i', 'lo', '-n', '--immediate-mode', '-B', '32768', '-w', join(dir, 'ref.pcap'), filter], { stdio: ['ignore', 'ignore', 'pipe'] });
   const tcpdumpExit = once(tcpdump, 'close');
   let tcpdumpErr = '';
   tcpdump.stderr!.on('data', (d: Buffer) => (tcpdumpErr += d.toString()));
@@ -64,8 +64,10 @@ test('on lo with a BPF filter, TRAFFIC x period summed over periods equals what 
   try {
     await out.first; // netspot is capturing: its first (empty) period went by
     while (!tcpdumpErr.includes('listening on')) await new Promise((r) => setTimeout(r, 20));
+    // tcpdump announces itself a little before its capture is live: give it time.
+    await new Promise((r) => setTimeout(r, 500));
     await tcpExchanges(port, 20);
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 500));
   } finally {
     netspot.kill('SIGINT');
     tcpdump.kill('SIGINT');
@@ -78,7 +80,7 @@ test('on lo with a BPF filter, TRAFFIC x period summed over periods equals what 
   assert.ok(captured >= 20 * 6, `tcpdump saw ${captured} packets`);
   const records = out.lines.map((l) => JSON.parse(l) as { TRAFFIC: number });
   const total = records.reduce((a, r) => a + Math.round(r.TRAFFIC * 0.2), 0);
-  assert.equal(total, captured, 'packets counted by netspot = packets seen by tcpdump');
+  assert.equal(total, captured, `packets counted by netspot = packets seen by tcpdump (${tcpdumpErr.trim()})`);
   assert.match(netspotErr, new RegExp(`lo: ${captured} packets, ${records.length} periods`));
 });
 
