@@ -9,10 +9,14 @@
  * iproute2, tcpreplay and the native binding.
  *
  *   npm run bench:live [-- --rates 100000,500000,0 --seconds 3 --senders 2 --buffer-mib 32
- *                        --busy-ns 0 --pcap FILE]   (rate 0 = tcpreplay --topspeed)
+ *                        --busy-ns 0 --pcap FILE --netspot]   (rate 0 = tcpreplay --topspeed)
+ *
+ * --netspot measures the whole `netspot run -d IFACE` (all statistics, 1 s periods, file
+ * output) instead of the minimal walk, one run per rate.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -304,6 +308,53 @@ function arg(name: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
+const ALL_STATS = 'AVG_PKT_SIZE,PERF,R_ACK,R_ARP,R_DST_SRC,R_DST_SRC_PORT,R_ICMP,R_IP,R_SYN,TRAFFIC';
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+}
+
+/**
+ * The whole analysis instead of the minimal walk: one `netspot run -d IFACE` per rate with
+ * all ten statistics, 1 s periods and file output; packets and drops from its summary.
+ */
+async function netspotRow(link: Link, pcap: string, rate: number, count: number, senders: number, bufferMiB: number): Promise<Row> {
+  const cli = join(repoRoot, 'dist', 'src', 'cli', 'netspot.js');
+  const out = join(tmpdir(), `netspot-live-bench-${process.pid}-%s.json`);
+  const child = spawn('ip', [
+    'netns', 'exec', link.capNs, process.execPath, cli, 'run', '-d', link.capIf, '-p', '1s', '-s', ALL_STATS,
+    '-f', out, '--miner.buffer_size', String(bufferMiB * 1024 * 1024),
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  await new Promise((r) => setTimeout(r, 1000)); // start-up and capture opened
+  const pid = child.pid!;
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const { sent, pps } = await replay(link, pcap, rate, count, senders);
+  await new Promise((r) => setTimeout(r, 300));
+  const cpu1 = cpuSeconds(pid);
+  const t1 = performance.now();
+  child.kill('SIGINT');
+  await exited;
+  rmSync(out.replace('%s', link.capIf), { force: true });
+  const packets = Number(stderr.match(/: (\d+) packets/)?.[1] ?? NaN);
+  const dropped = Number(stderr.match(/(\d+) dropped by the capture/)?.[1] ?? 0);
+  if (Number.isNaN(packets)) throw new Error(`netspot printed no summary:\n${stderr}`);
+  return {
+    rate,
+    sent,
+    achievedPps: pps,
+    captured: packets,
+    received: packets + dropped,
+    dropped,
+    cpuPercent: (100 * (cpu1 - cpu0)) / ((t1 - t0) / 1000),
+  };
+}
+
 async function main(): Promise<void> {
   const capDev = arg('--capture');
   const bufferMiB = Number(arg('--buffer-mib') ?? 32);
@@ -320,38 +371,47 @@ async function main(): Promise<void> {
   const pcap = benchCapture(arg('--pcap'));
   const link = createLink();
   const rows: Row[] = [];
+  const netspot = process.argv.includes('--netspot');
+  const report = (row: Row): void => {
+    rows.push(row);
+    console.log(
+      `${row.rate ? `${row.rate} pkt/s` : 'top speed'}: sent ${row.sent} (tcpreplay ${Math.round(row.achievedPps)} pkt/s), ` +
+        `captured ${row.captured}, received ${row.received}, dropped ${row.dropped}, CPU ${row.cpuPercent.toFixed(0)}% of a core`,
+    );
+  };
   try {
-    const cap = new CaptureProcess(link, bufferMiB, busyNs);
-    if ((await cap.line()) !== 'ready') throw new Error('the capture process did not start');
-    for (const rate of rates) {
-      const count = Math.max(100_000, Math.round((rate || 1_500_000) * seconds));
-      const before = await cap.mark();
-      const { sent, pps } = await replay(link, pcap, rate, count, senders);
-      const after = await settle(cap, before, sent);
-      const cpuPercent = (100 * (after.cpuUs - before.cpuUs)) / 1000 / (after.wallMs - before.wallMs);
-      const row: Row = {
-        rate,
-        sent,
-        achievedPps: pps,
-        captured: after.packets - before.packets,
-        received: after.received - before.received,
-        dropped: after.dropped - before.dropped,
-        cpuPercent,
-      };
-      rows.push(row);
-      console.log(
-        `${rate ? `${rate} pkt/s` : 'top speed'}: sent ${sent} (tcpreplay ${Math.round(pps)} pkt/s), captured ${row.captured}, ` +
-          `received ${row.received}, dropped ${row.dropped}, CPU ${cpuPercent.toFixed(0)}% of a core`,
-      );
+    if (netspot) {
+      for (const rate of rates) {
+        const count = Math.max(100_000, Math.round((rate || 1_500_000) * seconds));
+        report(await netspotRow(link, pcap, rate, count, senders, bufferMiB));
+      }
+    } else {
+      const cap = new CaptureProcess(link, bufferMiB, busyNs);
+      if ((await cap.line()) !== 'ready') throw new Error('the capture process did not start');
+      for (const rate of rates) {
+        const count = Math.max(100_000, Math.round((rate || 1_500_000) * seconds));
+        const before = await cap.mark();
+        const { sent, pps } = await replay(link, pcap, rate, count, senders);
+        const after = await settle(cap, before, sent);
+        report({
+          rate,
+          sent,
+          achievedPps: pps,
+          captured: after.packets - before.packets,
+          received: after.received - before.received,
+          dropped: after.dropped - before.dropped,
+          cpuPercent: (100 * (after.cpuUs - before.cpuUs)) / 1000 / (after.wallMs - before.wallMs),
+        });
+      }
+      await cap.quit();
     }
-    await cap.quit();
   } finally {
     link.destroy();
   }
   const clean = rows.filter((r) => r.dropped === 0 && r.captured === r.sent);
   const best = clean.reduce((m, r) => Math.max(m, r.achievedPps), 0);
   console.log(`\nhighest replay rate with zero drops and every packet captured: ${Math.round(best)} pkt/s`);
-  console.log(JSON.stringify({ pcap, bufferMiB, senders, seconds, busyNsPerPacket: busyNs, rows }, null, 1));
+  console.log(JSON.stringify({ pcap, mode: netspot ? 'netspot run' : 'minimal walk', bufferMiB, senders, seconds, busyNsPerPacket: busyNs, rows }, null, 1));
 }
 
 main().catch((err: unknown) => {
