@@ -46,7 +46,20 @@ static void publish_fill(capture *c) {
 static int acquire_fill(capture *c) {
   pthread_mutex_lock(&c->lock);
   while (c->nfree == 0 && atomic_load(&c->stop) != CAPTURE_ABORT) {
-    pthread_cond_wait(&c->freed, &c->lock);
+    /* JavaScript holds every batch: the kernel ring fills meanwhile and may drop, so keep
+       the stats snapshot fresh while waiting (drops show in the period they happen). */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)STATS_REFRESH_NS;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec += 1;
+      until.tv_nsec -= 1000000000L;
+    }
+    if (pthread_cond_timedwait(&c->freed, &c->lock, &until) != 0 && c->nfree == 0) {
+      pthread_mutex_unlock(&c->lock);
+      refresh_stats(c);
+      pthread_mutex_lock(&c->lock);
+    }
   }
   if (c->nfree == 0) {
     pthread_mutex_unlock(&c->lock);

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openLiveSource } from '../../src/source/live-source.js';
 import { CaptureError } from '../../src/source/capture-error.js';
-import { captureWhile, hasCommand, liveSkipReason } from './live-fixture.js';
+import { captureWhile, emptyTally, hasCommand, liveSkipReason, tallyBatch } from './live-fixture.js';
 import { createIsolatedLink, type IsolatedLink } from './netns-fixture.js';
 import { tcpServer, udpReceiver, until } from './traffic.js';
 
@@ -64,6 +64,40 @@ test('on an isolated veth the capture holds exactly the datagrams sent, and rece
     const stats = source.stats();
     assert.equal(stats.received, 400, 'libpcap counted each packet once');
     assert.equal(stats.dropped, 0);
+  } finally {
+    await source.close();
+    rx.close();
+  }
+});
+
+test('drops while JavaScript stalls are counted, and captured + dropped = received = sent', { skip }, async () => {
+  const rx = await udpReceiver(link.hostAddr);
+  // A tiny kernel ring and two small batches that the test does not take while sending.
+  const source = await openLiveSource({
+    device: link.hostIf,
+    filter: `udp dst port ${rx.port}`,
+    snapshotLen: 128,
+    bufferSize: 65536,
+    batchCount: 2,
+    batchPackets: 64,
+  });
+  try {
+    const start = Date.now();
+    await link.exec(process.execPath, ['-e', UDP_SENDER, link.hostAddr, String(rx.port), '3000', '60']);
+    // The capture thread is blocked on a full pool: its stats must still come up to date.
+    await until(() => source.stats().received === 3000, 'libpcap to count the 3000 datagrams');
+    const { dropped } = source.stats();
+    assert.ok(dropped > 0, 'the tiny ring overflowed');
+    source.stop();
+    const tally = emptyTally();
+    for (let batch = await source.next(); batch !== null; batch = await source.next()) {
+      tallyBatch(tally, batch, start, Date.now());
+    }
+    const captured = tally.udpTo.get(rx.port) ?? 0;
+    assert.equal(captured, tally.packets);
+    assert.ok(captured > 0);
+    assert.equal(captured + dropped, 3000, `${captured} captured + ${dropped} dropped`);
+    assert.equal(source.stats().dropped, dropped, 'no drop after the sender stopped');
   } finally {
     await source.close();
     rx.close();
