@@ -3,7 +3,8 @@
  * (24 bytes in the "modified" Kuznetzov variant) and the captured bytes. Either byte order;
  * microsecond or nanosecond timestamps according to the magic number.
  */
-import { createPacketBatch, type PacketBatch, type PacketSource, type SourceStats } from './packet-batch.js';
+import type { PacketBatch } from './packet-batch.js';
+import { BATCH_CAPACITY, CaptureFileReader, MAX_CAPLEN } from './capture-file-reader.js';
 import type { ChunkBuffer } from './chunk-buffer.js';
 import { InputError } from '../util/errors.js';
 
@@ -12,10 +13,6 @@ export const PCAP_MAGIC_NSEC = 0xa1b23c4d;
 /** Kuznetzov's patched libpcap: 8 more bytes per record header (ifindex, protocol, type). */
 export const PCAP_MAGIC_MODIFIED = 0xa1b2cd34;
 
-/** Larger captured lengths are corruption, not packets (libpcap's own limit is far lower). */
-export const MAX_CAPLEN = 16 * 1024 * 1024;
-/** Packets per batch: a 4 MiB window of small packets fits in a few batches. */
-export const BATCH_CAPACITY = 65536;
 
 /** Reads the magic number at the start of `b` in either byte order, or returns null. */
 export function pcapByteOrder(b: Uint8Array): { littleEndian: boolean; magic: number } | null {
@@ -28,27 +25,16 @@ export function pcapByteOrder(b: Uint8Array): { littleEndian: boolean; magic: nu
   return null;
 }
 
-export class PcapReader implements PacketSource {
-  readonly live = false;
-  private readonly batch: PacketBatch = createPacketBatch(BATCH_CAPACITY);
+export class PcapReader extends CaptureFileReader {
   private readonly le: boolean;
   private readonly nanos: boolean;
   private readonly recordHeader: number;
   readonly linkType: number;
   readonly snaplen: number;
-  private packets = 0;
-  private done = false;
-  private closed = false;
-  private readonly warningList: string[] = [];
 
   /** `chunks` is positioned at the global header (its magic already recognised). */
-  constructor(
-    readonly name: string,
-    private readonly path: string,
-    private readonly chunks: ChunkBuffer,
-    private readonly fileSize: number,
-    private readonly compressed: boolean,
-  ) {
+  constructor(name: string, path: string, chunks: ChunkBuffer, fileSize: number, compressed: boolean) {
+    super(name, path, chunks, fileSize, compressed);
     const b = chunks.buf;
     const p = chunks.pos;
     const order = pcapByteOrder(b.subarray(p, p + 4));
@@ -78,17 +64,8 @@ export class PcapReader implements PacketSource {
       : ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
   }
 
-  async next(): Promise<PacketBatch | null> {
-    if (this.done || this.closed) return null;
-    try {
-      return await this.fill();
-    } catch (err) {
-      if (this.closed) return null;
-      throw err;
-    }
-  }
 
-  private async fill(): Promise<PacketBatch | null> {
+  protected async fill(): Promise<PacketBatch | null> {
     const batch = this.batch;
     const chunks = this.chunks;
     const hdr = this.recordHeader;
@@ -170,24 +147,4 @@ export class PcapReader implements PacketSource {
     }
   }
 
-  stats(): SourceStats {
-    return {
-      bytesRead: this.compressed ? this.chunks.input.fileBytesRead() : this.chunks.offset,
-      bytesTotal: this.fileSize,
-      packets: this.packets,
-      dropped: 0,
-      received: 0,
-    };
-  }
-
-  warnings(): readonly string[] {
-    return [...this.chunks.input.warnings, ...this.warningList];
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.done = true;
-    await this.chunks.input.close();
-  }
 }

@@ -6,9 +6,9 @@
  * A Simple Packet Block has no timestamp: it gets the previous packet's timestamp in its
  * section (0 if it is the first packet of the section).
  */
-import { createPacketBatch, type PacketBatch, type PacketSource, type SourceStats } from './packet-batch.js';
+import type { PacketBatch } from './packet-batch.js';
 import type { ChunkBuffer } from './chunk-buffer.js';
-import { BATCH_CAPACITY, MAX_CAPLEN } from './pcap-reader.js';
+import { BATCH_CAPACITY, CaptureFileReader, MAX_CAPLEN } from './capture-file-reader.js';
 import { InputError } from '../util/errors.js';
 
 export const BLOCK_SHB = 0x0a0d0d0a;
@@ -43,28 +43,17 @@ function rd32(b: Uint8Array, o: number, le: boolean): number {
     : ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }
 
-export class PcapngReader implements PacketSource {
-  readonly live = false;
-  private readonly batch: PacketBatch = createPacketBatch(BATCH_CAPACITY);
+export class PcapngReader extends CaptureFileReader {
   private le = true;
   private interfaces: Interface[] = [];
   private lastSec = 0;
   private lastNsec = 0;
-  private packets = 0;
-  private done = false;
-  private closed = false;
-  private readonly warningList: string[] = [];
   /** Bytes the next block needs (set by parse). */
   private need = 12;
 
   /** `chunks` is positioned at the first SHB. */
-  constructor(
-    readonly name: string,
-    private readonly path: string,
-    private readonly chunks: ChunkBuffer,
-    private readonly fileSize: number,
-    private readonly compressed: boolean,
-  ) {}
+  constructor(name: string, path: string, chunks: ChunkBuffer, fileSize: number, compressed: boolean) {
+    super(name, path, chunks, fileSize, compressed);}
 
   private u16(b: Uint8Array, o: number): number {
     return this.le ? b[o] | (b[o + 1] << 8) : (b[o] << 8) | b[o + 1];
@@ -74,21 +63,12 @@ export class PcapngReader implements PacketSource {
     return rd32(b, o, this.le);
   }
 
-  async next(): Promise<PacketBatch | null> {
-    if (this.done || this.closed) return null;
-    try {
-      return await this.fill();
-    } catch (err) {
-      if (this.closed) return null;
-      throw err;
-    }
-  }
 
   private fail(what: string, at: number): never {
     throw new InputError(`${this.path}: ${what} at byte offset ${at}`);
   }
 
-  private async fill(): Promise<PacketBatch | null> {
+  protected async fill(): Promise<PacketBatch | null> {
     const batch = this.batch;
     const chunks = this.chunks;
     for (;;) {
@@ -284,24 +264,4 @@ export class PcapngReader implements PacketSource {
       units === 1e9 ? rem : iface.unitsPerNs !== 0 ? Math.floor(rem / iface.unitsPerNs) : Math.floor((rem * 1e9) / units);
   }
 
-  stats(): SourceStats {
-    return {
-      bytesRead: this.compressed ? this.chunks.input.fileBytesRead() : this.chunks.offset,
-      bytesTotal: this.fileSize,
-      packets: this.packets,
-      dropped: 0,
-      received: 0,
-    };
-  }
-
-  warnings(): readonly string[] {
-    return [...this.chunks.input.warnings, ...this.warningList];
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.done = true;
-    await this.chunks.input.close();
-  }
 }

@@ -16,23 +16,13 @@ import { openCaptureFile } from '../../src/source/capture-file.js';
 import { InputError } from '../../src/util/errors.js';
 import { gzip, writePcap, writePcapng } from '../support/capture-writer.js';
 import { sampleFrames } from '../support/sample-traffic.js';
+import { prng } from '../support/prng.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const pcapDir = resolve(repoRoot, '../shared/data/pcaps');
 const tmp = mkdtempSync(join(tmpdir(), 'netspot-fuzz-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const summary = new PacketSummary();
 
@@ -109,7 +99,7 @@ describe('robustness', () => {
   });
 
   it('survives bit flips and cuts in shared and generated captures (seeded)', { timeout: 30000 }, async () => {
-    const random = rng(20240607);
+    const random = prng(20240607);
     const originals: [string, Uint8Array][] = [
       ...shared.map((f): [string, Uint8Array] => [f, new Uint8Array(readFileSync(join(pcapDir, f)))]),
       ...generatedCaptures(),
@@ -145,7 +135,7 @@ describe('robustness', () => {
   });
 
   it('decodePacket never throws on random bytes, any link type, any length', () => {
-    const random = rng(7);
+    const random = prng(7);
     const buf = new Uint8Array(256);
     const frames = sampleFrames();
     for (let i = 0; i < 200000; i++) {

@@ -1,0 +1,63 @@
+/**
+ * What the pcap and pcapng readers share: the window they parse, the reused batch, progress,
+ * warnings and closing. Each format only says how to `fill` the batch.
+ */
+import { createPacketBatch, type PacketBatch, type PacketSource, type SourceStats } from './packet-batch.js';
+import type { ChunkBuffer } from './chunk-buffer.js';
+
+/** Larger captured lengths are corruption, not packets (libpcap's own limit is far lower). */
+export const MAX_CAPLEN = 16 * 1024 * 1024;
+/** Packets per batch: a 4 MiB window of small packets fits in a few batches. */
+export const BATCH_CAPACITY = 65536;
+
+export abstract class CaptureFileReader implements PacketSource {
+  readonly live = false;
+  protected readonly batch: PacketBatch = createPacketBatch(BATCH_CAPACITY);
+  protected packets = 0;
+  protected done = false;
+  protected closed = false;
+  protected readonly warningList: string[] = [];
+
+  constructor(
+    readonly name: string,
+    protected readonly path: string,
+    protected readonly chunks: ChunkBuffer,
+    private readonly fileSize: number,
+    private readonly compressed: boolean,
+  ) {}
+
+  /** Parses the next packets into `batch`; null at the end of the file. */
+  protected abstract fill(): Promise<PacketBatch | null>;
+
+  async next(): Promise<PacketBatch | null> {
+    if (this.done || this.closed) return null;
+    try {
+      return await this.fill();
+    } catch (err) {
+      // A read interrupted by close() is an end, not an error.
+      if (this.closed) return null;
+      throw err;
+    }
+  }
+
+  stats(): SourceStats {
+    return {
+      bytesRead: this.compressed ? this.chunks.input.fileBytesRead() : this.chunks.offset,
+      bytesTotal: this.fileSize,
+      packets: this.packets,
+      dropped: 0,
+      received: 0,
+    };
+  }
+
+  warnings(): readonly string[] {
+    return [...this.chunks.input.warnings, ...this.warningList];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.done = true;
+    await this.chunks.input.close();
+  }
+}
