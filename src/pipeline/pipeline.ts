@@ -62,7 +62,6 @@ export class Pipeline {
   private lastDropped = 0;
   private lastReceived = 0;
   private stopping = false;
-  private running = false;
   private timer: NodeJS.Timeout | undefined;
   private wakeStop: (() => void) | undefined;
   // Live: wall-clock time (performance.now() ms) of the last batch, for the idle timeout.
@@ -80,7 +79,7 @@ export class Pipeline {
   /** Runs until the source ends or `stop()`; emits the last period and flushes every exporter. */
   async run(): Promise<PipelineStatus> {
     const { source } = this.opts;
-    this.running = this.state.running = true;
+    this.state.running = true;
     try {
       if (source.live) this.startWallClock();
       const stopped = new Promise<null>((resolve) => (this.wakeStop = () => resolve(null)));
@@ -99,7 +98,7 @@ export class Pipeline {
       if (this.timer !== undefined) clearTimeout(this.timer);
       // Whatever was counted is emitted, also after an error or a stop.
       if (this.started) this.closePeriod();
-      this.running = this.state.running = false;
+      this.state.running = false;
     }
     return this.state;
   }
@@ -117,10 +116,6 @@ export class Pipeline {
     }
     this.stopping = true;
     this.wakeStop?.();
-  }
-
-  get isRunning(): boolean {
-    return this.running;
   }
 
   /** The hot loop: one call per batch. */

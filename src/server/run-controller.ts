@@ -6,6 +6,7 @@
 import type { Config } from '../config/schema.js';
 import { mergeConfig, validateConfig } from '../config/load.js';
 import { Session } from '../pipeline/session.js';
+import type { PipelineStatus } from '../pipeline/pipeline.js';
 import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
 import { alarmRecordToJson, dataRecordToJson } from '../records/index.js';
 import { InputError, UsageError } from '../util/errors.js';
@@ -18,15 +19,8 @@ import type { Status } from './schemas.js';
 
 type Phase = Status['state'];
 
-export interface Totals {
-  packets: number;
-  periods: number;
-  alarms: number;
-  alarmsByStat: Record<string, number>;
-  malformed: number;
-  dropped: number;
-  runs: number;
-}
+/** The pipeline's counts summed over every run of the server's life. */
+export type Totals = Omit<PipelineStatus, 'running'> & { runs: number };
 
 export interface Latest {
   timeNs: bigint;

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { openCaptureFile } from '../../src/source/capture-file.js';
 import { InputError } from '../../src/util/errors.js';
 import { gzip, writePcapng, type CapturedPacket, type PcapngSection } from '../support/capture-writer.js';
-import { collectPackets } from '../support/collect-packets.js';
+import { collectPackets, type ReadPacket } from '../support/collect-packets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netspot-pcapng-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,14 +27,8 @@ function representable(nsec: number, units: bigint): number {
   return Number((ticks * 1000000000n) / units);
 }
 
-interface Expected {
-  tsSec: number;
-  tsNsec: number;
-  caplen: number;
-  wirelen: number;
-  linkType: number;
-  data: Uint8Array;
-}
+/** What the reader should hand out for each packet. */
+type Expected = ReadPacket;
 
 /**
  * Two sections (little- then big-endian or the reverse), interfaces with their own link types,

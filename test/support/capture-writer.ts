@@ -4,6 +4,7 @@
  * optionally gzip-compressed. Independent of src/ on purpose.
  */
 import { gzipSync } from 'node:zlib';
+import { concat } from './packet-builder.js';
 
 export interface CapturedPacket {
   data: Uint8Array;
@@ -164,13 +165,7 @@ export function writePcapng(sections: PcapngSection[]): Uint8Array {
     }
     parts.push(w.result());
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat(...parts);
 }
 
 export function gzip(bytes: Uint8Array): Uint8Array {
