@@ -5,10 +5,10 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { captureFiles, extrasNote } from '../support/test-data.js';
 
 const bin = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
 const demo = fileURLToPath(new URL('../../../data/demo-syn-flood.pcap.gz', import.meta.url));
-const pcaps = fileURLToPath(new URL('../../../../shared/data/pcaps/', import.meta.url));
 
 function netspot(...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -63,11 +63,12 @@ test('a missing capture is a usage error, an unreadable one a runtime error nami
   assert.ok(notPcap.stderr.includes(bin), notPcap.stderr);
 });
 
-test('every shared capture runs to completion: exit 0, or exit 1 with a message (never a crash)', () => {
-  const files = spawnSync('ls', [pcaps], { encoding: 'utf8' }).stdout.trim().split('\n').filter((f) => /\.pcap|\.pcapng/.test(f));
-  assert.ok(files.length > 20);
-  for (const f of files) {
-    const r = netspot('run', '-d', join(pcaps, f), '-q', '-s', 'R_SYN,R_IP,AVG_PKT_SIZE,R_DST_SRC');
+test('every real capture runs to completion: exit 0, or exit 1 with a message (never a crash)', (t) => {
+  const captures = captureFiles();
+  assert.ok(captures.filter((c) => !c.extra).length > 20, 'test/data/pcaps holds the real captures');
+  t.diagnostic(extrasNote(captures, 'pcaps'));
+  for (const { name: f, path } of captures) {
+    const r = netspot('run', '-d', path, '-q', '-s', 'R_SYN,R_IP,AVG_PKT_SIZE,R_DST_SRC');
     assert.ok(r.status === 0 || r.status === 1, `${f}: exit ${r.status}\n${r.stderr}`);
     if (r.status === 1) assert.match(r.stderr, /netspot: error: .+/, f);
     assert.doesNotMatch(r.stderr, /at .+\.js:\d+/, `${f}: no stack trace`);

@@ -1,7 +1,8 @@
 /**
  * The decoder against tshark, packet by packet: which outer layers are present (IPv4, IPv6,
- * ARP, TCP, UDP, ICMP), TCP flags, ports, addresses and IP lengths, on the shared real
- * captures and on a generated capture of every frame shape the decoder knows.
+ * ARP, TCP, UDP, ICMP), TCP flags, ports, addresses and IP lengths, on the real captures of
+ * test/data/pcaps (plus extras from ../shared/data when present) and on a generated capture of
+ * every frame shape the decoder knows.
  *
  * Where tshark legitimately differs, the test says so instead of comparing:
  * - link types we do not decode (FDDI, PPP, NFLOG, 802.11, radiotap, 802.15.4): tshark finds
@@ -16,10 +17,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { decodePacket } from '../../src/decode/packet-decoder.js';
@@ -28,9 +28,8 @@ import { openCaptureFile } from '../../src/source/capture-file.js';
 import { writePcapng } from '../support/capture-writer.js';
 import { addressWords } from '../support/packet-builder.js';
 import { sampleFrames } from '../support/sample-traffic.js';
+import { captureFiles, extrasNote } from '../support/test-data.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const pcapDir = resolve(repoRoot, '../shared/data/pcaps');
 const haveTshark = spawnSync('tshark', ['-v']).status === 0;
 
 const FIELDS = [
@@ -147,10 +146,10 @@ function compare(path: string, ours: Ours[], rows: string[][]): void {
 }
 
 describe('decoder agrees with tshark', { skip: haveTshark ? false : 'tshark is not installed (Debian package tshark)' }, () => {
-  const files = readdirSync(pcapDir).filter((f) => /\.(pcap|pcapng|cap)(\.gz)?$/.test(f)).sort();
+  const files = captureFiles();
   const tmp = mkdtempSync(join(tmpdir(), 'netspot-tshark-'));
   const generated = join(tmp, 'generated.pcapng');
-  const inputs = [generated, ...files.map((f) => join(pcapDir, f))];
+  const inputs = [generated, ...files.map((f) => f.path)];
   const slices = new Map<string, { ours: Ours[]; rows: string[][] }>();
 
   before(async () => {
@@ -179,17 +178,17 @@ describe('decoder agrees with tshark', { skip: haveTshark ? false : 'tshark is n
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('on a generated capture of every frame shape (all link types, every outer layer)', () => {
+  it('on a generated capture of every frame shape (all link types, every outer layer)', (t) => {
+    t.diagnostic(extrasNote(files, 'pcaps'));
     const { ours, rows } = slices.get(generated)!;
     compare(generated, ours, rows);
     assert.equal(ours.length, sampleFrames().length);
   });
 
   for (const f of files) {
-    it(`on ${f}`, () => {
-      const path = join(pcapDir, f);
-      const { ours, rows } = slices.get(path)!;
-      compare(path, ours, rows);
+    it(f.extra ? `on ${f.name} (extra, from ../shared/data/pcaps)` : `on ${f.name}`, () => {
+      const { ours, rows } = slices.get(f.path)!;
+      compare(f.path, ours, rows);
     });
   }
 });

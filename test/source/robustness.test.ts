@@ -1,14 +1,14 @@
 /**
- * Nothing crashes or hangs: every shared capture, and seeded damaged variants of them and of
- * generated captures (bit flips, cuts at random offsets, both in plain and gzip files), go
- * through openCaptureFile + decodePacket. The only error allowed is an InputError that names
- * the file; a cut file must read without error (a warning at most).
+ * Nothing crashes or hangs: every real capture (test/data/pcaps, plus extras from ../shared/data
+ * when present), and seeded damaged variants of them and of generated captures (bit flips,
+ * cuts at random offsets, both in plain and gzip files), go through openCaptureFile +
+ * decodePacket. The only error allowed is an InputError that names the file; a cut file must
+ * read without error (a warning at most).
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodePacket } from '../../src/decode/packet-decoder.js';
 import { LAYER_ICMP, LAYER_IP, LAYER_TCP, LAYER_UDP, PacketSummary } from '../../src/decode/packet-summary.js';
@@ -17,9 +17,8 @@ import { InputError } from '../../src/util/errors.js';
 import { gzip, writePcap, writePcapng } from '../support/capture-writer.js';
 import { sampleFrames } from '../support/sample-traffic.js';
 import { prng } from '../support/prng.js';
+import { captureFiles, extrasNote } from '../support/test-data.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const pcapDir = resolve(repoRoot, '../shared/data/pcaps');
 const tmp = mkdtempSync(join(tmpdir(), 'netspot-fuzz-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -85,11 +84,11 @@ function generatedCaptures(): [string, Uint8Array][] {
 }
 
 describe('robustness', () => {
-  const shared = readdirSync(pcapDir).filter((f) => f !== 'README.md').sort();
+  const captures = captureFiles();
 
-  it('reads and decodes every shared capture', { timeout: 20000 }, async () => {
-    for (const f of shared) {
-      const path = join(pcapDir, f);
+  it('reads and decodes every real capture', { timeout: 20000 }, async (t) => {
+    t.diagnostic(extrasNote(captures, 'pcaps'));
+    for (const { path } of captures) {
       const r = await run(path);
       assertCleanError(path, r.error);
       // The same packets whatever the window size (records spanning windows).
@@ -98,10 +97,10 @@ describe('robustness', () => {
     }
   });
 
-  it('survives bit flips and cuts in shared and generated captures (seeded)', { timeout: 30000 }, async () => {
+  it('survives bit flips and cuts in real and generated captures (seeded)', { timeout: 30000 }, async () => {
     const random = prng(20240607);
     const originals: [string, Uint8Array][] = [
-      ...shared.map((f): [string, Uint8Array] => [f, new Uint8Array(readFileSync(join(pcapDir, f)))]),
+      ...captures.map((f): [string, Uint8Array] => [f.name, new Uint8Array(readFileSync(f.path))]),
       ...generatedCaptures(),
     ];
     let variants = 0;

@@ -7,13 +7,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { join } from 'node:path';
 import { DriftSpot, type SpotConfig, isAlert } from '../../src/spot/index.js';
-import { vectorsDir } from './support/vectors.js';
+import { readDataText, testDataDir } from '../support/test-data.js';
 
-const series = readFileSync(path.join(vectorsDir, 'physics.dat'), 'utf8').trim().split(',').map(Number);
-const paperRows = readFileSync(path.join(vectorsDir, 'physics_bidspot_paper.csv'), 'utf8')
+// test/data/spot-vectors: the paper's data and its output, gzip-compressed (origins in test/data/README.md).
+const dir = join(testDataDir, 'spot-vectors');
+const series = readDataText(join(dir, 'physics.dat.gz')).trim().split(',').map(Number);
+const paperRows = readDataText(join(dir, 'physics_bidspot_paper.csv.gz'))
   .trim()
   .split('\n')
   .filter((l) => !l.startsWith('#') && !l.startsWith('index'))

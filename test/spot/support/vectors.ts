@@ -1,11 +1,7 @@
-/** Reads the reference SPOT vectors of ../shared/data/spot-vectors (format in their README). */
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
+/** Reads the reference SPOT vectors of test/data/spot-vectors (format in test/data/README.md). */
+import { type DataFile, readDataText, spotVectorFiles } from '../../support/test-data.js';
 
-/** Repository root, from dist/test/spot/support/ (or test/spot/support/). */
-export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-export const vectorsDir = path.resolve(repoRoot, '../shared/data/spot-vectors');
+export { repoRoot } from '../../support/test-data.js';
 
 export interface VectorHeader {
   name: string;
@@ -28,6 +24,7 @@ export interface VectorStep {
 }
 
 export interface SpotVector {
+  /** The vector's name (`exp_upper.csv`). */
   file: string;
   header: VectorHeader;
   afterFit: Record<string, number>;
@@ -51,8 +48,9 @@ function numbers(kv: Record<string, string>): Record<string, number> {
   return out;
 }
 
-export function readVector(file: string): SpotVector {
-  const lines = readFileSync(path.join(vectorsDir, file), 'utf8').split('\n');
+export function readVector(data: DataFile): SpotVector {
+  const file = data.name;
+  const lines = readDataText(data.path).split('\n');
   const h = keyValues(lines[0]);
   const header: VectorHeader = {
     name: h.name,
@@ -90,11 +88,9 @@ export function readVector(file: string): SpotVector {
   return { file, header, afterFit, fit, steps, end };
 }
 
-/** Every libspot vector file (the paper's biDSPOT output has another format). */
-export function vectorFiles(): string[] {
-  return readdirSync(vectorsDir)
-    .filter((f) => f.endsWith('.csv') && f !== 'physics_bidspot_paper.csv')
-    .sort();
+/** Every libspot vector file (the paper's biDSPOT output has another format), extras last. */
+export function vectorFiles(): DataFile[] {
+  return spotVectorFiles((f) => f.endsWith('.csv') && f !== 'physics_bidspot_paper.csv');
 }
 
 /** |a - b| <= tol·max(|a|, |b|), with NaN equal to NaN. */
