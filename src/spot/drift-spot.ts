@@ -134,6 +134,39 @@ export class DriftSpot {
     return (this.status = Status.NORMAL);
   }
 
+  /** The level values are judged against: the drift window's mean (0 without drift, NaN while filling it). */
+  get level(): number {
+    if (this.window === null) return 0;
+    return this.window.full ? this.window.mean() : NaN;
+  }
+
+  /**
+   * Takes `values` (the latest values, oldest first) as the new normal level: the drift
+   * window is refilled with the last `depth` of them (with their mean when there are fewer),
+   * so the next
+   * values are judged relative to their mean; the tail models (the spread) are kept. Only
+   * once calibrated and with a drift window: returns false, changing nothing, otherwise.
+   * Used by RebasePolicy after a lasting change (see rebase-policy.ts).
+   */
+  rebase(values: ArrayLike<number>): boolean {
+    const w = this.window;
+    const n = values.length;
+    if (w === null || this.phase !== 'stream' || n === 0) return false;
+    w.count = 0;
+    w.cursor = 0;
+    w.sum = 0;
+    if (n >= w.depth) {
+      for (let i = n - w.depth; i < n; i++) w.push(values[i]);
+    } else {
+      // Too few values to fill the window: fill it with their mean (the level they show).
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += values[i];
+      for (let i = 0; i < w.depth; i++) w.push(sum / n);
+    }
+    this.currentThresholds();
+    return true;
+  }
+
   /** Sets the threshold properties to what the next value would be judged against. */
   currentThresholds(): void {
     if (this.phase !== 'stream') {

@@ -43,3 +43,4 @@ export {
   SnapshotError,
 } from './snapshot.js';
 export { Spot, SpotResult, type SpotOptions, SPOT_DEFAULTS } from './spot.js';
+export { RebasePolicy, DEFAULT_REBASE_AFTER, DEFAULT_REBASE_GAP } from './rebase-policy.js';

@@ -7,6 +7,9 @@ import type { Readable } from 'node:stream';
 import { type Command, InvalidArgumentError } from 'commander';
 import {
   DriftSpot,
+  DEFAULT_REBASE_AFTER,
+  DEFAULT_REBASE_GAP,
+  RebasePolicy,
   SPOT_CONFIG_DEFAULTS,
   STATUSES,
   type SpotConfig,
@@ -32,6 +35,8 @@ interface SpotCommandOptions {
   state?: string;
   skipInvalid: boolean;
   details: boolean;
+  rebaseAfter: number;
+  episodeGap: number;
 }
 
 /** Command-line option (commander's camelCase key) behind each SpotConfig key. */
@@ -80,6 +85,12 @@ Output (stdout, CSV): ${HEADER}
   (excess thresholds with the drift removed; gamma and sigma of each tail's GPD).
 Summary (stderr): one line per status with its count.
 
+Lasting changes: after --rebase-after alarms in one episode (alarms with fewer than
+--episode-gap non-alarm values between them), the detector takes the episode's level as its
+new normal (the drift window is refilled with the episode's latest values) instead of
+alarming at every value; each such rebase is reported on stderr with the old and new levels.
+--rebase-after 0 keeps NetSpot's behaviour; without drift window (--depth 0) it never applies.
+
 With --depth 0, a single tail and --alert, statuses and thresholds are libspot 2.0's
 (NORMAL=0, EXCESS_UP/EXCESS_DOWN=1, ALERT_UP/ALERT_DOWN=2).
 
@@ -115,6 +126,8 @@ export function register(program: Command): void {
     .option('--state <file>', 'detector state: loaded if the file exists, saved at the end')
     .option('--skip-invalid', 'skip values that are not numbers instead of failing', false)
     .option('--details', 'add the model after each step (drift, excess thresholds, gamma, sigma)', false)
+    .option('--rebase-after <count>', 'alarms of one episode after which its level becomes the new normal (0: never)', integer('--rebase-after'), DEFAULT_REBASE_AFTER)
+    .option('--episode-gap <count>', 'non-alarm values that end an episode', positive('--episode-gap'), DEFAULT_REBASE_GAP)
     .addHelpText('after', HELP_AFTER)
     .action(async (file: string | undefined, options: SpotCommandOptions, command: Command) => {
       await runSpot(file, options, command);
@@ -139,6 +152,15 @@ function integer(flag: string): (text: string) => number {
   };
 }
 
+function positive(flag: string): (text: string) => number {
+  const whole = integer(flag);
+  return (text) => {
+    const v = whole(text);
+    if (v < 1) throw new InvalidArgumentError(`${flag} needs a whole number of at least 1, got ${JSON.stringify(text)}`);
+    return v;
+  };
+}
+
 async function runSpot(file: string | undefined, options: SpotCommandOptions, command: Command): Promise<void> {
   const detector = makeDetector(options, command);
   const input: Readable = file === undefined || file === '-' ? process.stdin : openInput(file);
@@ -146,6 +168,8 @@ async function runSpot(file: string | undefined, options: SpotCommandOptions, co
   const counts = new Array<number>(STATUSES.length).fill(0);
   const skipped: SkippedValues = { count: 0, firstLine: 0 };
   const details = options.details;
+  const policy = new RebasePolicy(options.rebaseAfter, options.episodeGap, detector.config.depth);
+  const rebases: string[] = [];
 
   await out.write(details ? HEADER + DETAILS_HEADER + '\n' : HEADER + '\n');
   let index = 0;
@@ -153,6 +177,9 @@ async function runSpot(file: string | undefined, options: SpotCommandOptions, co
     for await (const { value } of readSeries(input, { column: options.column, skipInvalid: options.skipInvalid }, skipped)) {
       const status = detector.step(value);
       counts[status]++;
+      if (policy.observe(detector, value, status)) {
+        rebases.push(`rebased at index ${index}: level ${policy.oldLevel} -> ${policy.newLevel} after ${options.rebaseAfter} alarms in one episode\n`);
+      }
       let line = `${index},${formatValue(value)},${statusName(status)},${fmt(detector.upperThreshold)},${fmt(detector.lowerThreshold)},${fmt(detector.probability)}`;
       if (details) line += modelColumns(detector);
       const pending = out.write(line + '\n');
@@ -171,6 +198,8 @@ async function runSpot(file: string | undefined, options: SpotCommandOptions, co
     const share = total === 0 ? 0 : (100 * counts[status]) / total;
     process.stderr.write(`${statusName(status).padEnd(12)} ${String(counts[status]).padStart(10)}  ${share.toFixed(3)}%\n`);
   }
+  for (const line of rebases.slice(0, 20)) process.stderr.write(line);
+  if (rebases.length > 20) process.stderr.write(`... ${rebases.length - 20} more rebases\n`);
   if (skipped.count > 0) {
     process.stderr.write(`skipped ${skipped.count} invalid value(s), the first on line ${skipped.firstLine}\n`);
   }
