@@ -7,8 +7,12 @@ import { counterDef, SumTable, type Counter, type PeriodInfo, type SumRule } fro
 import { statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
 import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
+import type { AlarmContext } from '../records/alarm-context.js';
+import type { BaselineChange, EpisodeRecord } from '../records/episode-record.js';
 import { UsageError } from '../util/errors.js';
+import { TopTalkers } from '../context/top-talkers.js';
 import { createStatDetector, detectorParams, type StatDetector } from './stat-detector.js';
+import { EpisodeTracker } from './episode-tracker.js';
 
 interface WatchedStat {
   readonly def: StatDef;
@@ -18,6 +22,8 @@ interface WatchedStat {
 export interface PeriodResult {
   readonly record: DataRecord;
   readonly alarms: readonly AlarmRecord[];
+  /** Episodes that ended with this period. */
+  readonly episodes: readonly EpisodeRecord[];
 }
 
 export class Analyzer {
@@ -26,6 +32,9 @@ export class Analyzer {
   private readonly counters: Array<{ name: string; counter: Counter }> = [];
   private readonly stats: WatchedStat[] = [];
   private sumTable: SumTable | undefined;
+  /** Who is behind an alarm: counted per packet, read only for alarmed periods (null when analyzer.context_top is 0). */
+  private readonly talkers: TopTalkers | null;
+  private readonly episodes: EpisodeTracker;
 
   /** `extraCounters`: counters to compute even if no loaded statistic needs them. */
   constructor(cfg: Config, readonly series: string, extraCounters: readonly string[] = []) {
@@ -35,7 +44,7 @@ export class Analyzer {
       const def = statDef(name);
       if (def === undefined) throw new UsageError(`unknown statistic "${name}"`);
       for (const c of def.requires) needed.add(c);
-      this.stats.push({ def, detector: createStatDetector(detectorParams(cfg, name)) });
+      this.stats.push({ def, detector: createStatDetector(detectorParams(cfg, name), cfg.analyzer.episode_gap) });
     }
     for (const name of extraCounters) needed.add(name);
     // Declared sums share one table evaluated once per packet; the others are objects.
@@ -57,6 +66,9 @@ export class Analyzer {
       this.sumTable = table;
       this.packetCounters.unshift(table);
     }
+    this.talkers = cfg.analyzer.context_top > 0 ? new TopTalkers(cfg.analyzer.context_top) : null;
+    if (this.talkers !== null) this.packetCounters.push(this.talkers);
+    this.episodes = new EpisodeTracker(cfg.analyzer.episode_gap);
   }
 
   /** Names of the computed counters. */
@@ -74,19 +86,31 @@ export class Analyzer {
     this.sumTable?.reset();
     const outcomes: StatOutcome[] = [];
     const alarms: AlarmRecord[] = [];
+    const baselines = new Map<string, BaselineChange>();
+    let context: AlarmContext | undefined;
     for (const { def, detector } of this.stats) {
       const value = def.compute(values);
       const v = value === null || !Number.isFinite(value) ? NaN : value;
       const j = detector.judge(v);
       outcomes.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, up: j.up, down: j.down, status: j.status });
       if (j.alarm !== 0) {
+        if (context === undefined && this.talkers !== null) context = this.talkers.context();
         alarms.push({
           timeNs, series: this.series, stat: def.name, value: v,
           status: j.alarm === 1 ? 'UP_ALERT' : 'DOWN_ALERT', code: j.alarm,
           probability: j.probability, threshold: j.alarm === 1 ? j.up : j.down,
+          ...(context !== undefined ? { context } : {}),
         });
       }
+      if (j.baseline !== undefined) baselines.set(def.name, j.baseline);
     }
-    return { record: { timeNs, series: this.series, stats: outcomes, counters: values }, alarms };
+    this.talkers?.reset();
+    const episodes = this.episodes.period(alarms, baselines);
+    return { record: { timeNs, series: this.series, stats: outcomes, counters: values }, alarms, episodes };
+  }
+
+  /** End of the input: the episodes still open end here. */
+  finishEpisodes(): EpisodeRecord[] {
+    return this.episodes.finish();
   }
 }

@@ -3,7 +3,8 @@
  * `[spot]` merged with `[spot.STAT]`.
  */
 import type { Config, SpotParams } from '../config/schema.js';
-import { DriftSpot, Status, statusName } from '../spot/index.js';
+import { DriftSpot, RebasePolicy, Status, statusName } from '../spot/index.js';
+import type { BaselineChange } from '../records/episode-record.js';
 
 /** What the analyzer needs to know after a value was judged. */
 export interface Judgement {
@@ -15,6 +16,8 @@ export interface Judgement {
   /** 1: upper alert, -1: lower alert, 0: none. */
   alarm: 0 | 1 | -1;
   probability: number;
+  /** Set when this value completed `spot.rebase_after` alarms and the level became the new normal. */
+  baseline?: BaselineChange;
 }
 
 export interface StatDetector {
@@ -32,22 +35,28 @@ export function detectorParams(cfg: Config, stat: string): SpotParams {
 
 class DriftSpotDetector implements StatDetector {
   readonly spot: DriftSpot;
-  constructor(params: SpotParams) {
-    this.spot = new DriftSpot(params);
+  private readonly policy: RebasePolicy;
+  constructor(params: SpotParams, episodeGap: number) {
+    const { rebase_after, ...spot } = params;
+    this.spot = new DriftSpot(spot);
+    this.policy = new RebasePolicy(rebase_after, episodeGap, spot.depth);
   }
   judge(value: number): Judgement {
     const d = this.spot;
     const s = d.step(value);
-    return {
+    const j: Judgement = {
       status: statusName(s),
       up: d.upperThreshold,
       down: d.lowerThreshold,
       alarm: s === Status.ALERT_UP ? 1 : s === Status.ALERT_DOWN ? -1 : 0,
       probability: d.probability,
     };
+    if (this.policy.observe(d, value, s)) j.baseline = { old_level: this.policy.oldLevel, new_level: this.policy.newLevel };
+    return j;
   }
 }
 
-export function createStatDetector(params: SpotParams): StatDetector {
-  return new DriftSpotDetector(params);
+/** `episodeGap`: quiet periods that end an episode (analyzer.episode_gap), for the rebase policy. */
+export function createStatDetector(params: SpotParams, episodeGap: number): StatDetector {
+  return new DriftSpotDetector(params, episodeGap);
 }

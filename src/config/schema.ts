@@ -8,7 +8,7 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { statNames } from '../stats/index.js';
 import { DURATION_PATTERN } from './duration.js';
-import { SPOT_CONFIG_DEFAULTS as SPOT } from '../spot/index.js';
+import { SPOT_CONFIG_DEFAULTS as SPOT, DEFAULT_REBASE_AFTER } from '../spot/index.js';
 
 const duration = (def: string, description: string) =>
   Type.String({ default: def, pattern: DURATION_PATTERN, description, expected: 'a duration such as 500ms, 1s or 2m' });
@@ -45,6 +45,16 @@ export const AnalyzerSchema = Type.Object(
         description: 'statistics to compute (netspot ls lists them)', expected: `a list of statistics among ${statNames.join(', ')}`,
       },
     ),
+    context_top: Type.Integer({
+      default: 5, minimum: 0, maximum: 50,
+      description: 'alarms carry the top N source addresses, destination addresses and destination ports of their period (0 = no context)',
+      expected: 'an integer from 0 to 50',
+    }),
+    episode_gap: Type.Integer({
+      default: 3, minimum: 1,
+      description: 'periods without an alarm of a statistic that end its episode',
+      expected: 'a positive integer',
+    }),
   },
   { additionalProperties: false, description: 'What is computed from the counters' },
 );
@@ -59,6 +69,11 @@ const spotKeys = {
   alert: Type.Boolean({ default: SPOT.alert, description: 'flag values beyond the thresholds (and keep them out of the model)', expected: 'true or false' }),
   bounded: Type.Boolean({ default: SPOT.bounded, description: 'keep at most max_excess peaks', expected: 'true or false' }),
   max_excess: Type.Integer({ default: SPOT.max_excess, minimum: 1, description: 'number of peaks kept when bounded', expected: 'a positive integer' }),
+  rebase_after: Type.Integer({
+    default: DEFAULT_REBASE_AFTER, minimum: 0,
+    description: 'alarms in one episode after which its level becomes the new normal, ending the alarm storm of a lasting change (0 = never, as NetSpot)',
+    expected: 'a non-negative integer',
+  }),
 };
 
 export const SpotParamsSchema = Type.Object(spotKeys, { additionalProperties: false });
@@ -101,7 +116,7 @@ export const ConfigSchema = Type.Object(
 
 export interface Config {
   miner: Static<typeof MinerSchema>;
-  analyzer: { period: string; stats: string[] };
+  analyzer: { period: string; stats: string[]; context_top: number; episode_gap: number };
   exporter: Static<typeof ExporterSchema>;
   spot: SpotParams & { [stat: string]: Partial<SpotParams> | number | boolean };
 }

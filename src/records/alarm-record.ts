@@ -1,4 +1,6 @@
-/** One record per alert: NetSpot's alarm record. */
+import { alarmContextToJson, type AlarmContext } from './alarm-context.js';
+
+/** One record per alert: NetSpot's alarm record, plus who is behind it (`context`). */
 export interface AlarmRecord {
   /** End of the period the value belongs to, Unix nanoseconds. */
   readonly timeNs: bigint;
@@ -12,12 +14,15 @@ export interface AlarmRecord {
   readonly probability: number;
   /** The threshold that was crossed. */
   readonly threshold: number;
+  /** The period's top sources, destinations and ports (absent when analyzer.context_top is 0). */
+  readonly context?: AlarmContext;
 }
 
 export function alarmRecordToJson(a: AlarmRecord): string {
   const num = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
   return (
     `{"time":${a.timeNs},"status":"${a.status}","stat":"${a.stat}","value":${num(a.value)},` +
-    `"code":${a.code},"probability":${num(a.probability)},"threshold":${num(a.threshold)}}`
+    `"code":${a.code},"probability":${num(a.probability)},"threshold":${num(a.threshold)}` +
+    (a.context !== undefined ? `,"context":${alarmContextToJson(a.context)}}` : '}')
   );
 }

@@ -39,7 +39,9 @@ test('-v prints one data record per period; -f writes them to a file with %s as 
   assert.match(lines[0], /^\{"time":\d{19},/);
   const alarms = readFileSync(join(dir, 'demo-syn-flood.alarms.json'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.ok(alarms.length > 0);
-  assert.deepEqual(Object.keys(alarms[0]), ['time', 'status', 'stat', 'value', 'code', 'probability', 'threshold']);
+  // NetSpot's fields, unchanged and first, then who is behind the alarm.
+  assert.deepEqual(Object.keys(alarms[0]), ['time', 'status', 'stat', 'value', 'code', 'probability', 'threshold', 'context']);
+  assert.deepEqual(Object.keys(alarms[0].context), ['top_src', 'top_dst', 'top_dst_port']);
 });
 
 test('a config error exits 2 with a message naming the key, the value and what was expected', () => {

@@ -1,0 +1,65 @@
+/** Alarms carry who is behind them, and a flood collapses into one episode (the real pipeline on the demo capture). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config/load.js';
+import { Session } from '../../src/pipeline/session.js';
+import type { EpisodeRecord } from '../../src/records/index.js';
+import { alarmRecordToJson } from '../../src/records/index.js';
+import { CollectingExporter } from '../support/run-capture.js';
+import { DEMO_SCENARIO } from '../fixtures/syn-flood.js';
+
+const demo = fileURLToPath(new URL('../../../data/demo-syn-flood.pcap.gz', import.meta.url));
+
+async function analyse(overrides: Array<[string, unknown]>): Promise<{ collector: CollectingExporter; episodes: EpisodeRecord[] }> {
+  const cfg = await loadConfig({ overrides: [['miner.device', demo], ['exporter.console.alarm', false], ['analyzer.stats', ['R_SYN']], ...overrides] });
+  const collector = new CollectingExporter();
+  const episodes: EpisodeRecord[] = [];
+  const session = await Session.open(cfg, { exporters: [collector], onPeriod: (r) => episodes.push(...r.episodes) });
+  await session.run();
+  episodes.push(...session.analyzer.finishEpisodes());
+  return { collector, episodes };
+}
+
+test('R_SYN alarms of a spoofed SYN flood name the target and port; the spread-out sources show as a tiny share', async () => {
+  const { collector } = await analyse([]);
+  const flood = collector.alarms.filter((a) => a.value > 0.5);
+  assert.ok(flood.length >= 25, `${flood.length} flood alarms`);
+  for (const a of flood) {
+    const c = a.context;
+    assert.ok(c !== undefined);
+    assert.equal(c.top_dst[0].addr, '10.0.0.80');
+    assert.ok(c.top_dst[0].share > 0.7, `target share ${c.top_dst[0].share}`);
+    assert.deepEqual([c.top_dst_port[0].proto, c.top_dst_port[0].port], ['tcp', 80]);
+    assert.ok(c.top_src[0].share < 0.1 && c.top_src[0].share < c.top_dst[0].share / 5, `top source share ${c.top_src[0].share}`);
+    assert.equal(c.top_src.length, 5);
+    // NetSpot's fields come first and unchanged; the context follows.
+    assert.match(alarmRecordToJson(a), /^\{"time":\d+,"status":"UP_ALERT","stat":"R_SYN","value":[\d.e-]+,"code":1,"probability":[\d.e-]+,"threshold":[\d.e-]+,"context":\{"top_src":\[/);
+  }
+});
+
+test('analyzer.context_top 0 leaves alarm records exactly as NetSpot writes them', async () => {
+  const { collector } = await analyse([['analyzer.context_top', 0]]);
+  assert.ok(collector.alarms.length >= 25);
+  for (const a of collector.alarms) {
+    assert.equal(a.context, undefined);
+    assert.deepEqual(Object.keys(JSON.parse(alarmRecordToJson(a))), ['time', 'status', 'stat', 'value', 'code', 'probability', 'threshold']);
+  }
+});
+
+test('the 30-second flood is one R_SYN episode with the peak context', async () => {
+  const { collector, episodes } = await analyse([]);
+  const t0 = collector.records[0].timeNs - 1_000_000_000n;
+  const second = (ns: bigint): number => Number(ns - t0) / 1e9;
+  const flood = episodes.filter((e) => second(e.startNs) >= DEMO_SCENARIO.floodStart - 1 && second(e.startNs) <= DEMO_SCENARIO.floodEnd);
+  assert.equal(flood.length, 1, JSON.stringify(episodes.map((e) => [second(e.startNs), second(e.endNs), e.periods])));
+  const e = flood[0];
+  assert.equal(e.stat, 'R_SYN');
+  assert.ok(second(e.startNs) <= DEMO_SCENARIO.floodStart + 2);
+  assert.ok(second(e.endNs) >= DEMO_SCENARIO.floodEnd - 1 && second(e.endNs) <= DEMO_SCENARIO.floodEnd + 1);
+  const alarmsIn = collector.alarms.filter((a) => a.timeNs >= e.startNs && a.timeNs <= e.endNs);
+  assert.equal(e.periods, alarmsIn.length);
+  assert.equal(e.minProbability, Math.min(...alarmsIn.map((a) => a.probability)));
+  assert.equal(e.context?.top_dst[0].addr, '10.0.0.80');
+  assert.equal(e.baseline, undefined);
+});
