@@ -182,7 +182,7 @@ interface Attack {
 function attacks(lab: Lab, quick: boolean): Attack[] {
   return [
     { name: 'nmap-syn-port-scan', cmd: ['nmap', '-sS', '-Pn', '-n', '-T4', '-p', '1-5000', TARGET], seconds: 60, attacker: ATTACKER, target: TARGET },
-    { name: 'nmap-ping-sweep', cmd: ['nmap', '-sn', '-n', '-PE', '--send-ip', '10.99.1.0/24'], seconds: 60, attacker: ATTACKER },
+    { name: 'nmap-ping-sweep', cmd: ['nmap', '-sn', '-n', '-PE', '--send-ip', '-T5', '--max-retries', '0', '--min-rate', '300', '10.99.1.0/24'], seconds: 60, attacker: ATTACKER },
     { name: 'hping3-syn-flood-spoofed', cmd: ['hping3', '-S', '-p', '80', '-i', 'u200', '--rand-source', '-q', TARGET], seconds: quick ? 5 : 15, target: TARGET },
     { name: 'hping3-udp-flood', cmd: ['hping3', '--udp', '-p', '53', '-i', 'u200', '-q', TARGET], seconds: quick ? 5 : 15, attacker: ATTACKER, target: TARGET },
     { name: 'ping-flood', cmd: ['ping', '-f', '-q', '-w', quick ? '5' : '12', TARGET], seconds: quick ? 8 : 15, attacker: ATTACKER, target: TARGET },
