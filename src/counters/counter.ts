@@ -40,7 +40,7 @@ export interface Counter {
 export interface SumRule {
   /** LAYER_* bits: the packet counts when it has any of them; 0 = every packet. */
   readonly anyLayer: number;
-  /** TCP_* bits: the packet counts when its TCP flags include any of them; 0 = no condition. */
+  /** TCP_* bits (FIN..CWR): the packet counts when its TCP flags include any of them; 0 = no condition. */
   readonly anyTcpFlag?: number;
   /** What a matching packet adds: 1, its IP length (`ipBytes`), or its malformed flag. */
   readonly add: 'one' | 'ipBytes' | 'malformed';
