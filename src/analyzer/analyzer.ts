@@ -117,6 +117,6 @@ export class Analyzer {
         });
       }
     }
-    return { record: { timeNs, series: this.series, stats: outcomes, counters: values }, alarms };
+    return { record: { timeNs, series: this.series, stats: outcomes, counters: values, partial: period.partial }, alarms };
   }
 }

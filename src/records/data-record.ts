@@ -24,6 +24,11 @@ export interface DataRecord {
   readonly stats: readonly StatOutcome[];
   /** Counter values of the period (for the summary, metrics and debugging). */
   readonly counters: Readonly<Record<string, number>>;
+  /**
+   * The input ended inside this period (end of file, stop): it covers less than a period
+   * (`SOURCE_TIME`), ends at `timeNs`, and none of its statistics was judged.
+   */
+  readonly partial: boolean;
 }
 
 /** A JSON number, or null for NaN/Infinity/null (JSON has no such numbers). */

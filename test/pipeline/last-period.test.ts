@@ -27,6 +27,7 @@ test('the last, partial period of a file is emitted over the time it covers and 
 
   assert.equal(collector.records.length, periods.length);
   const last = collector.records[periods.length - 1];
+  assert.deepEqual(collector.records.map((r) => r.partial), [...Array(periods.length - 1).fill(false), true]);
   const atEnd = collector.alarms.filter((a) => a.timeNs === last.timeNs);
   assert.deepEqual(atEnd.map((a) => `${a.stat} ${a.status} ${a.value}`), [], 'the end of the input raises no alarm');
   // From the generated timestamps: the period starts at t0 + k·p and the capture ends at the last packet.
