@@ -9,10 +9,12 @@ import { buildApp } from './app.js';
 import { formatEndpoint, isLoopbackHost, type Endpoint } from './endpoint.js';
 import { listenOn, removeSocket } from './listen.js';
 import { RunController } from './run-controller.js';
+import { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
 
 export { parseEndpoint, formatEndpoint, DEFAULT_ENDPOINT, type Endpoint } from './endpoint.js';
 export { readTokenFile } from './auth.js';
 export { RunController } from './run-controller.js';
+export { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
 
 export interface ServerOptions {
   endpoint: Endpoint;
@@ -21,6 +23,8 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   alarmCapacity?: number;
   keepAliveMs?: number;
+  /** Timeouts, connection and event-stream bounds (DEFAULT_LIMITS for what is not given). */
+  limits?: Partial<ServerLimits>;
   onWarning?: (message: string) => void;
 }
 
@@ -42,11 +46,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         'give --api.token-file FILE (a file holding a secret token), or listen on localhost or a unix:// socket',
     );
   }
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const controller = new RunController(opts.config, {
     alarmCapacity: opts.alarmCapacity, keepAliveMs: opts.keepAliveMs, onWarning: opts.onWarning,
+    maxEventClients: limits.maxEventClients, eventQueueBytes: limits.eventQueueBytes,
   });
   const app = await buildApp({
-    controller, token: opts.token, logger: opts.logger, loopbackHostOnly: ep.kind === 'tcp' && loopback && opts.token === undefined,
+    controller, token: opts.token, logger: opts.logger, loopbackHostOnly: ep.kind === 'tcp' && loopback && opts.token === undefined, limits,
   });
   // Event streams end before fastify waits for open connections.
   app.addHook('preClose', async () => controller.close());

@@ -32,6 +32,10 @@ export interface Latest {
 export interface RunControllerOptions {
   alarmCapacity?: number;
   keepAliveMs?: number;
+  /** Event streams open at once. */
+  maxEventClients?: number;
+  /** Bytes pending for one event stream before its client is dropped. */
+  eventQueueBytes?: number;
   /** Non-fatal run problems (time jumps, drops) and run failures. */
   onWarning?: (message: string) => void;
 }
@@ -58,7 +62,7 @@ export class RunController {
   constructor(initial: Config, private readonly opts: RunControllerOptions = {}) {
     this.config = structuredClone(initial);
     this.alarms = new AlarmLog(opts.alarmCapacity ?? 1000);
-    this.events = new EventHub(opts.keepAliveMs ?? 15_000);
+    this.events = new EventHub({ keepAliveMs: opts.keepAliveMs, maxClients: opts.maxEventClients, maxQueued: opts.eventQueueBytes });
   }
 
   /** A copy of the configuration the next start will use. */
