@@ -47,6 +47,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     );
   }
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  if (limits.idleTimeoutMs <= limits.requestTimeoutMs) {
+    // Otherwise a slow request is cut silently by the idle timer before it gets its 408.
+    throw new UsageError(
+      `--api.idle-timeout (${limits.idleTimeoutMs} ms) must be longer than --api.request-timeout (${limits.requestTimeoutMs} ms)`,
+    );
+  }
   const controller = new RunController(opts.config, {
     alarmCapacity: opts.alarmCapacity, keepAliveMs: opts.keepAliveMs, onWarning: opts.onWarning,
     maxEventClients: limits.maxEventClients, eventQueueBytes: limits.eventQueueBytes,

@@ -59,8 +59,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   const config = await loadConfig({ file: flags.config, overrides });
   const endpoint = parseEndpoint(flags.endpoint);
   const tokenFile = flags['api.tokenFile'];
-  const token = tokenFile === undefined ? undefined : await readTokenFile(tokenFile);
   const warn = (m: string): void => void process.stderr.write(`netspot: warning: ${m}\n`);
+  const token = tokenFile === undefined ? undefined : await readTokenFile(tokenFile, warn);
   const limits: Partial<ServerLimits> = {};
   for (const f of LIMIT_FLAGS) {
     const text = flags[f.attr];

@@ -1,0 +1,261 @@
+/**
+ * Abuse of a real `netspot serve` process: slow and silent clients, refused clients, too many
+ * connections, hostile bodies and requests, event streams that never read during a run with
+ * tiny periods. After each, /api/status must answer within 1 s on a fresh connection, every
+ * error answer must be the documented JSON shape, and the server's memory must stay bounded.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TestClient } from './support/http.js';
+import { writeFloodCapture } from './support/flood-capture.js';
+
+const netspot = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
+const TOKEN = 'abuse-0123456789-abcdef';
+const STATUS_WITHIN_MS = 1000;
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'netspot-abuse-'));
+  dirs.push(d);
+  return d;
+}
+
+interface Served {
+  proc: ChildProcess;
+  port: number;
+  stderr: () => string;
+  stop: () => Promise<void>;
+}
+
+/** `netspot serve` on an ephemeral loopback port. */
+function serve(args: string[]): Promise<Served> {
+  const proc = spawn(process.execPath, [netspot, 'serve', '-e', 'tcp://127.0.0.1:0', '--log-level', 'silent', '--exporter.console.alarm', 'false', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const stop = async (): Promise<void> => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  };
+  return new Promise((resolve, reject) => {
+    proc.stderr!.setEncoding('utf8');
+    proc.stderr!.on('data', (chunk: string) => {
+      err += chunk;
+      const m = /serving the API on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(err);
+      if (m !== null) resolve({ proc, port: Number(m[1]), stderr: () => err, stop });
+    });
+    proc.once('exit', (code) => reject(new Error(`netspot serve exited (${code}): ${err}`)));
+  });
+}
+
+/** The server's resident memory in MiB (VmRSS). */
+function rssMiB(proc: ChildProcess): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+  return Number(m![1]) / 1024;
+}
+
+/** GET /api/status on a fresh connection must answer 200 within STATUS_WITHIN_MS. */
+async function assertResponsive(s: Served, token?: string): Promise<number> {
+  const api = new TestClient({ kind: 'tcp', host: '127.0.0.1', port: s.port }, token);
+  const t0 = performance.now();
+  try {
+    const r = await Promise.race([
+      api.get('/api/status'),
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`/api/status did not answer within ${STATUS_WITHIN_MS} ms`)), STATUS_WITHIN_MS)),
+    ]);
+    assert.equal(r.status, 200);
+  } finally {
+    void api.close();
+  }
+  const ms = performance.now() - t0;
+  assert.ok(ms < STATUS_WITHIN_MS, `/api/status took ${ms.toFixed(0)} ms`);
+  return ms;
+}
+
+/** The documented error shape: {"error": string, "code": status, "details"?: [...]}, nothing else. */
+function assertErrorShape(status: number, body: string, expected: number, what: string): any {
+  assert.equal(status, expected, `${what}: status ${status}: ${body.slice(0, 300)}`);
+  let json: any;
+  assert.doesNotThrow(() => (json = JSON.parse(body)), `${what}: not JSON: ${body.slice(0, 300)}`);
+  assert.equal(typeof json.error, 'string', what);
+  assert.equal(json.code, expected, what);
+  for (const k of Object.keys(json)) assert.ok(['error', 'code', 'details'].includes(k), `${what}: unexpected key ${k}`);
+  if (json.details !== undefined) assert.ok(Array.isArray(json.details), what);
+  assert.ok(body.length < 2000, `${what}: an error answer of ${body.length} bytes echoes too much`);
+  return json;
+}
+
+/** A raw TCP client: what it received, and when the server closed the connection. */
+class RawClient {
+  readonly socket: Socket;
+  text = '';
+  closedAt: number | undefined;
+  readonly opened = performance.now();
+  readonly closed: Promise<void>;
+
+  constructor(port: number) {
+    this.socket = connect(port, '127.0.0.1');
+    this.socket.setEncoding('latin1');
+    this.socket.on('data', (c: string) => (this.text += c));
+    this.socket.on('error', () => undefined);
+    this.closed = new Promise((r) =>
+      this.socket.once('close', () => {
+        this.closedAt = performance.now();
+        r();
+      }),
+    );
+  }
+
+  /** Milliseconds from opening to the server's close, waiting at most `ms`. */
+  async closedWithin(ms: number): Promise<number | undefined> {
+    await Promise.race([this.closed, new Promise((r) => setTimeout(r, ms))]);
+    return this.closedAt === undefined ? undefined : this.closedAt - this.opened;
+  }
+
+  /** Status code and body of the (first) response received. */
+  response(): { status: number; headers: string; body: string } {
+    const i = this.text.indexOf('\r\n\r\n');
+    const head = i < 0 ? this.text : this.text.slice(0, i);
+    return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), headers: head.toLowerCase(), body: i < 0 ? '' : this.text.slice(i + 4) };
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+test('slow, silent, refused and surplus clients are cut off; healthy event streams are not', async () => {
+  const dir = tempDir();
+  const tokenFile = join(dir, 'token');
+  writeFileSync(tokenFile, TOKEN + '\n', { mode: 0o640 });
+  const s = await serve(['--api.token-file', tokenFile, '--api.request-timeout', '1s', '--api.idle-timeout', '2s', '--api.max-connections', '20']);
+  const open: RawClient[] = [];
+  try {
+    // The token file is readable by its group: the operator is warned.
+    assert.match(s.stderr(), /warning: token file .*token is open to group or others \(mode 0640\).*chmod 600/);
+    const rss0 = rssMiB(s.proc);
+
+    // A body sent one byte a second: cut off with a 408 once the request timeout (1 s) is over.
+    const slow = new RawClient(s.port);
+    open.push(slow);
+    slow.socket.write(`POST /api/config HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+    const drip = setInterval(() => slow.socket.writable && slow.socket.write(' '), 1000);
+    // Headers that never end (slowloris).
+    const silent = new RawClient(s.port);
+    open.push(silent);
+    silent.socket.write(`GET /api/status HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n`);
+    // A client refused at once (no token) is answered and closed without waiting for its body.
+    const refused = new RawClient(s.port);
+    open.push(refused);
+    refused.socket.write('POST /api/config HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+    const refusedMs = await refused.closedWithin(3000);
+    assert.ok(refusedMs !== undefined && refusedMs < 1000, `401 client closed after ${refusedMs} ms`);
+    assertErrorShape(refused.response().status, refused.response().body, 401, 'no token');
+    assert.match(refused.response().headers, /connection: close/);
+
+    const [slowMs, silentMs] = await Promise.all([slow.closedWithin(4000), silent.closedWithin(4000)]);
+    clearInterval(drip);
+    assert.ok(slowMs !== undefined && slowMs >= 900 && slowMs < 2500, `slow body cut after ${slowMs} ms`);
+    assertErrorShape(slow.response().status, slow.response().body, 408, 'slow body');
+    assert.ok(silentMs !== undefined && silentMs >= 900 && silentMs < 2500, `unfinished headers cut after ${silentMs} ms`);
+    assertErrorShape(silent.response().status, silent.response().body, 408, 'slow headers');
+    await assertResponsive(s, TOKEN);
+
+    // An event stream outlives the idle timeout (2 s): long-lived by design.
+    const api = new TestClient({ kind: 'tcp', host: '127.0.0.1', port: s.port }, TOKEN);
+    const tap = await api.openEvents();
+    assert.equal(tap.status, 200);
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(tap.ended, false, 'a healthy event stream was cut by the idle timeout');
+    const patched = await api.post('/api/config', { spot: { q: 0.001 } });
+    assert.equal(patched.status, 200);
+    tap.close();
+    await api.close();
+
+    // 30 connections against a limit of 20: the surplus is refused at once, the rest time out.
+    const crowd = Array.from({ length: 30 }, () => new RawClient(s.port));
+    open.push(...crowd);
+    await new Promise((r) => setTimeout(r, 500));
+    const refusedAtOnce = crowd.filter((c) => c.closedAt !== undefined).length;
+    assert.ok(refusedAtOnce >= 10, `only ${refusedAtOnce} of 30 connections refused with a limit of 20`);
+    const lasted = await Promise.all(crowd.map((c) => c.closedWithin(4000)));
+    assert.ok(lasted.every((ms) => ms !== undefined && ms < 2500), `idle connections still open: ${lasted.join(', ')}`);
+    await assertResponsive(s, TOKEN);
+    assert.ok(rssMiB(s.proc) - rss0 < 50, `RSS grew from ${rss0} to ${rssMiB(s.proc)} MiB`);
+  } finally {
+    open.forEach((c) => c.destroy());
+    await s.stop();
+  }
+});
+
+test('hostile bodies and requests get the documented error shape, never a crash', async () => {
+  const s = await serve([]);
+  try {
+    const rss0 = rssMiB(s.proc);
+    const api = new TestClient({ kind: 'tcp', host: '127.0.0.1', port: s.port });
+    const deep = (n: number, inner = ''): string => '['.repeat(n) + inner + ']'.repeat(n);
+    const deepObject = (n: number): string => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+    const bodies: Array<[string, string, string, number, RegExp?]> = [
+      ['5000 nested arrays', '/api/config', deep(5000), 400, /nested deeper than 32/],
+      ['5000 nested arrays in a key', '/api/config', `{"analyzer":{"stats":${deep(5000)}}}`, 400, /nested deeper than 32/],
+      ['5000 nested arrays as an action', '/api/run', `{"action":${deep(5000)}}`, 400, /nested deeper than 32/],
+      ['3000 nested objects as a value', '/api/config', `{"miner":{"device":${deepObject(3000)}}}`, 400, /nested deeper than 32/],
+      ['nesting just under the bound', '/api/config', `{"miner":{"device":${deep(29, '1')}}}`, 400, /bad value for miner\.device: \[{29}1\]{29} \(expected/],
+      ['brackets inside strings do not count', '/api/config', `{"miner":{"device":"${'['.repeat(5000)}"}}`, 200],
+      ['a long bad value is not echoed whole', '/api/config', `{"spot":{"q":"${'x'.repeat(60_000)}"}}`, 400, /bad value for spot\.q: "x+… \(60002 characters\)/],
+      ['invalid JSON', '/api/config', '{"spot":', 400],
+      ['empty body', '/api/run', '', 400],
+      ['prototype poisoning', '/api/config', '{"__proto__":{"admin":true}}', 400],
+      ['body over 64 KiB', '/api/config', `{"miner":{"device":"${'y'.repeat(70_000)}"}}`, 413],
+    ];
+    for (const [what, path, body, code, message] of bodies) {
+      const r = await api.send('POST', path, body, { 'content-type': 'application/json' });
+      if (code === 200) {
+        assert.equal(r.status, 200, `${what}: ${r.text.slice(0, 300)}`);
+        continue;
+      }
+      const json = assertErrorShape(r.status, r.text, code, what);
+      if (message !== undefined) assert.match(json.error, message, what);
+    }
+    const others: Array<[string, string, string, Record<string, string>, number]> = [
+      ['text body', 'POST', '/api/config', { 'content-type': 'text/plain' }, 415],
+      ['form body', 'POST', '/api/run', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
+      ['unknown route', 'GET', '/api/nope', {}, 404],
+      ['unknown method', 'DELETE', '/api/status', {}, 404],
+      ['bad URL encoding', 'GET', '/api/%zz', {}, 400],
+      ['foreign Host', 'GET', '/api/status', { host: 'evil.example' }, 403],
+    ];
+    for (const [what, method, path, headers, code] of others) {
+      const r = await api.send(method, path, method === 'POST' ? 'action=start' : undefined, headers);
+      assertErrorShape(r.status, r.text, code, what);
+      if (code === 403) assert.equal(r.headers.connection, 'close', 'a refused client is not kept');
+    }
+    await api.close();
+
+    // Malformed HTTP and oversized headers never reach a route: still the documented shape.
+    const raw: Array<[string, string, number]> = [
+      ['garbage request line', 'HELLO THERE\r\n\r\n', 400],
+      ['headers over 16 KiB', `GET /api/status HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'z'.repeat(20_000)}\r\n\r\n`, 431],
+    ];
+    for (const [what, request, code] of raw) {
+      const c = new RawClient(s.port);
+      c.socket.write(request);
+      assert.notEqual(await c.closedWithin(2000), undefined, `${what}: connection left open`);
+      assertErrorShape(c.response().status, c.response().body, code, what);
+    }
+    await assertResponsive(s);
+    assert.ok(rssMiB(s.proc) - rss0 < 50, `RSS grew from ${rss0} to ${rssMiB(s.proc)} MiB`);
+  } finally {
+    await s.stop();
+  }
+});
