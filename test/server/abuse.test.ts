@@ -259,3 +259,95 @@ test('hostile bodies and requests get the documented error shape, never a crash'
     await s.stop();
   }
 });
+
+/** 60 s of capture time, a packet every millisecond: 60 000 periods of 1 ms. */
+const TINY_PERIODS = { periods: 60, packetsPerPeriod: 1000, synPerPeriod: 100, floodFrom: 0, floodTo: 0, floodSyn: 0 };
+
+async function runToEnd(api: TestClient, s: Served, sample: () => Promise<void>): Promise<{ ms: number; status: any }> {
+  const t0 = performance.now();
+  const started = await api.post('/api/run', { action: 'start' });
+  assert.equal(started.status, 200, started.text);
+  for (;;) {
+    await sample();
+    const st = await api.get('/api/status');
+    if (st.json.state === 'ended') return { ms: performance.now() - t0, status: st.json };
+    assert.ok(performance.now() - t0 < 60_000, 'run did not end');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('event streams that never read cannot slow a run down or hoard memory', async () => {
+  const capture = writeFloodCapture(TINY_PERIODS, 'tiny-periods.pcap');
+  const s = await serve([]);
+  const stalled: RawClient[] = [];
+  try {
+    const api = new TestClient({ kind: 'tcp', host: '127.0.0.1', port: s.port });
+    const cfg = await api.post('/api/config', { miner: { device: capture }, analyzer: { period: '1ms', stats: ['R_SYN', 'TRAFFIC', 'AVG_PKT_SIZE'] } });
+    assert.equal(cfg.status, 200, cfg.text);
+    const base = await runToEnd(api, s, async () => undefined);
+    const periods = base.status.periods;
+    assert.ok(periods >= 59_000, `periods: ${periods}`);
+    const rss0 = rssMiB(s.proc);
+
+    // 100 clients that read the response head and then nothing.
+    for (let i = 0; i < 100; i++) {
+      const c = new RawClient(s.port);
+      c.socket.write('GET /api/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n');
+      stalled.push(c);
+    }
+    const deadline = performance.now() + 5000;
+    while (stalled.some((c) => c.response().status === 0 || (c.response().status === 503 && !c.response().body.endsWith('}')))) {
+      assert.ok(performance.now() < deadline, 'event streams not answered');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const c of stalled) c.socket.pause();
+    const accepted = stalled.filter((c) => c.response().status === 200);
+    const turnedAway = stalled.filter((c) => c.response().status === 503);
+    assert.equal(accepted.length, 64, 'the default limit is 64 streams');
+    assert.equal(turnedAway.length, 36);
+    for (const c of turnedAway) assertErrorShape(503, c.response().body, 503, 'stream over the limit');
+    assert.match(JSON.parse(turnedAway[0].response().body).error, /too many event streams open \(limit 64\)/);
+
+    let maxRss = rss0;
+    const watched = accepted[0];
+    let resumed = false;
+    const run = await runToEnd(api, s, async () => {
+      maxRss = Math.max(maxRss, rssMiB(s.proc));
+      // Once the stalled clients are dropped, one of them reads again: it gets the reason.
+      if (!resumed && /^netspot_sse_dropped_total [1-9]/m.test((await api.get('/metrics')).text)) {
+        resumed = true;
+        watched.socket.resume();
+      }
+    });
+    maxRss = Math.max(maxRss, rssMiB(s.proc));
+    await assertResponsive(s);
+    const ratio = run.ms / base.ms;
+    console.log(`# run alone ${base.ms.toFixed(0)} ms, with 64 stalled streams ${run.ms.toFixed(0)} ms (x${ratio.toFixed(2)}); ` +
+      `RSS ${rss0.toFixed(0)} -> max ${maxRss.toFixed(0)} MiB`);
+    assert.ok(run.ms < 3 * base.ms + 5000, `run took ${run.ms.toFixed(0)} ms with stalled clients, ${base.ms.toFixed(0)} ms alone`);
+    assert.ok(maxRss - rss0 < 200, `RSS grew from ${rss0.toFixed(0)} to ${maxRss.toFixed(0)} MiB`);
+    assert.equal(run.status.periods, periods);
+
+    // Every stalled client was dropped and counted; the one that read again learnt why.
+    assert.match((await api.get('/metrics')).text, /^netspot_sse_dropped_total 64$/m);
+    if (!resumed) watched.socket.resume();
+    assert.notEqual(await watched.closedWithin(5000), undefined, 'a dropped client was not disconnected');
+    const reason = /event: error\ndata: (.*)\n\n(\r\n)?0\r\n\r\n$/.exec(watched.text)?.[1];
+    assert.ok(reason !== undefined, `no error event at the end of the stream: ...${watched.text.slice(-300)}`);
+    const why = assertErrorShape(503, reason, 503, 'drop reason');
+    assert.match(why.error, /event stream dropped: \d+ bytes were waiting for this client \(limit 1048576\)/);
+
+    // The dropped clients' slots are released once their connections are gone.
+    const others = accepted.slice(1);
+    others.forEach((c) => c.socket.resume());
+    await Promise.all(others.map((c) => c.closedWithin(10_000)));
+    const fresh = await api.openEvents();
+    assert.equal(fresh.status, 200);
+    fresh.close();
+    await api.close();
+    await assertResponsive(s);
+  } finally {
+    stalled.forEach((c) => c.destroy());
+    await s.stop();
+  }
+});
