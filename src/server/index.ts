@@ -10,6 +10,7 @@ import { formatEndpoint, isLoopbackHost, type Endpoint } from './endpoint.js';
 import { listenOn, removeSocket } from './listen.js';
 import { RunController } from './run-controller.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
+import { OutputDir } from './output-dir.js';
 
 export { parseEndpoint, formatEndpoint, DEFAULT_ENDPOINT, type Endpoint } from './endpoint.js';
 export { readTokenFile } from './auth.js';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   alarmCapacity?: number;
   keepAliveMs?: number;
+  /** Confine the output files the configuration names to this existing directory. */
+  outputDir?: string;
   /** Timeouts, connection and event-stream bounds (DEFAULT_LIMITS for what is not given). */
   limits?: Partial<ServerLimits>;
   onWarning?: (message: string) => void;
@@ -53,7 +56,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       `--api.idle-timeout (${limits.idleTimeoutMs} ms) must be longer than --api.request-timeout (${limits.requestTimeoutMs} ms)`,
     );
   }
+  const outputDir = opts.outputDir === undefined ? undefined : await OutputDir.open(opts.outputDir);
   const controller = new RunController(opts.config, {
+    outputDir,
     alarmCapacity: opts.alarmCapacity, keepAliveMs: opts.keepAliveMs, onWarning: opts.onWarning,
     maxEventClients: limits.maxEventClients, eventQueueBytes: limits.eventQueueBytes,
   });

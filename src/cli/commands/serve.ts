@@ -10,6 +10,7 @@ interface ServeFlags {
   endpoint: string;
   /** commander's attribute name for --api.token-file. */
   'api.tokenFile'?: string;
+  'api.outputDir'?: string;
   logLevel: string;
   [key: string]: unknown;
 }
@@ -70,7 +71,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   // Loaded here, not at the top: other netspot commands should not pay for fastify at startup.
   const { startServer } = await import('../../server/index.js');
   const server = await startServer({
-    endpoint, config, token, limits, onWarning: warn, logger: { level: flags.logLevel, stream: process.stderr },
+    endpoint, config, token, limits, outputDir: flags['api.outputDir'], onWarning: warn, logger: { level: flags.logLevel, stream: process.stderr },
   });
   const httpUrl = server.endpoint.kind === 'tcp' ? ` (dashboard: http://${server.url.slice('tcp://'.length)}/)` : '';
   process.stderr.write(`netspot: serving the API on ${server.url}${httpUrl}\n`);
