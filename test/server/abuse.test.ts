@@ -16,6 +16,7 @@ import { TestClient } from './support/http.js';
 import { writeFloodCapture } from './support/flood-capture.js';
 
 const netspot = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
+const netspotctl = fileURLToPath(new URL('../../src/cli/netspotctl.js', import.meta.url));
 const TOKEN = 'abuse-0123456789-abcdef';
 const STATUS_WITHIN_MS = 1000;
 
@@ -363,6 +364,35 @@ test('event streams that never read cannot slow a run down or hoard memory', asy
     await assertResponsive(s);
   } finally {
     stalled.forEach((c) => c.destroy());
+    await s.stop();
+  }
+});
+
+test('netspotctl alarms --follow, dropped by the server, says why and exits 1', async () => {
+  // A queue of one byte: the first event published drops every stream.
+  const s = await serve(['--api.event-queue', '1']);
+  try {
+    const api = new TestClient({ kind: 'tcp', host: '127.0.0.1', port: s.port });
+    assert.equal((await api.post('/api/config', { miner: { device: writeFloodCapture({ ...TINY_PERIODS, periods: 2 }, 'two.pcap') } })).status, 200);
+    const follower = spawn(process.execPath, [netspotctl, '-e', `tcp://127.0.0.1:${s.port}`, 'alarms', '--follow'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    follower.stderr!.setEncoding('utf8');
+    follower.stderr!.on('data', (c: string) => (err += c));
+    const code = new Promise<number | null>((r) => follower.once('exit', (c) => r(c)));
+    // Once it follows (its stream is counted), a start publishes the first event.
+    const deadline = performance.now() + 5000;
+    while (!/^netspot_sse_clients 1$/m.test((await api.get('/metrics')).text)) {
+      assert.ok(performance.now() < deadline, 'netspotctl did not subscribe');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal((await api.post('/api/run', { action: 'start' })).status, 200);
+    const exit = await Promise.race([code, new Promise<string>((r) => setTimeout(() => r('still running'), 5000))]);
+    if (exit === 'still running') follower.kill();
+    assert.equal(exit, 1, err);
+    assert.match(err, /event stream from tcp:\/\/127\.0\.0\.1:\d+ ended: event stream dropped: \d+ bytes were waiting for this client \(limit 1\)/);
+    await api.post('/api/run', { action: 'stop' });
+    await api.close();
+  } finally {
     await s.stop();
   }
 });
