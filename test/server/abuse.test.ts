@@ -259,6 +259,8 @@ test('hostile bodies and requests get the documented error shape, never a crash'
     const raw: Array<[string, string, number]> = [
       ['garbage request line', 'HELLO THERE\r\n\r\n', 400],
       ['headers over 16 KiB', `GET /api/status HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'z'.repeat(20_000)}\r\n\r\n`, 431],
+      // Announced too large: answered and closed at once, the body never read.
+      ['a terabyte announced', 'POST /api/config HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n{', 413],
     ];
     for (const [what, request, code] of raw) {
       const c = new RawClient(s.port);
@@ -266,8 +268,16 @@ test('hostile bodies and requests get the documented error shape, never a crash'
       assert.notEqual(await c.closedWithin(2000), undefined, `${what}: connection left open`);
       assertErrorShape(c.response().status, c.response().body, code, what);
     }
+    // Bodies abandoned halfway.
+    for (let i = 0; i < 20; i++) {
+      const c = new RawClient(s.port);
+      c.socket.write('POST /api/config HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"spot":');
+      setTimeout(() => c.destroy(), 50);
+    }
+    await new Promise((r) => setTimeout(r, 200));
     await assertResponsive(s);
     assert.ok(rssMiB(s.proc) - rss0 < 50, `RSS grew from ${rss0} to ${rssMiB(s.proc)} MiB`);
+    assert.doesNotMatch(s.stderr(), /error|exception/i);
   } finally {
     await s.stop();
   }
