@@ -59,7 +59,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       headersTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.requestTimeoutMs / 4))),
     },
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: clientErrorAnswer(limits.requestTimeoutMs),
     frameworkErrors: (err, _req, reply) => {
       const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
       void (reply as unknown as FastifyReply).code(status).header('connection', 'close').send({ error: err.message, code: status });
@@ -200,11 +200,11 @@ function quote(value: unknown): string {
  * Errors before a request reaches fastify (timeouts, malformed HTTP, oversized headers): the
  * documented JSON shape, then the connection is closed.
  */
-function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+const clientErrorAnswer = (requestTimeoutMs: number) => (err: Error & { code?: string }, socket: Socket): void => {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, reason, message] =
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'Request Timeout', 'request not received in time: headers and body must arrive within the request timeout']
+      ? [408, 'Request Timeout', `request not received in time: headers and body must arrive within ${requestTimeoutMs / 1000} s`]
       : err.code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'Request Header Fields Too Large', 'request headers too large']
         : [400, 'Bad Request', `malformed HTTP request${err.code === undefined ? '' : ` (${err.code})`}`];
@@ -215,7 +215,7 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
     );
   }
   socket.destroy();
-}
+};
 
 function join(base: string, key: string): string {
   return base === '' ? key : `${base}.${key}`;
