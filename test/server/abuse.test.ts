@@ -411,3 +411,25 @@ test('netspotctl alarms --follow, dropped by the server, says why and exits 1', 
     await s.stop();
   }
 });
+
+test('bad limit flags are refused at startup, naming the flag', async () => {
+  const run = (args: string[]): Promise<{ code: number | null; stderr: string }> =>
+    new Promise((resolve) => {
+      const p = spawn(process.execPath, [netspot, 'serve', '-e', 'tcp://127.0.0.1:0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      p.stderr!.setEncoding('utf8');
+      p.stderr!.on('data', (c: string) => (stderr += c));
+      p.once('exit', (code) => resolve({ code, stderr }));
+    });
+  const [zero, size, order] = await Promise.all([
+    run(['--api.request-timeout', '0']),
+    run(['--api.event-queue', '1GB']),
+    run(['--api.idle-timeout', '5s']),
+  ]);
+  assert.equal(zero.code, 2);
+  assert.match(zero.stderr, /bad value for --api\.request-timeout: "0" \(expected a duration of at least 1ms/);
+  assert.equal(size.code, 2);
+  assert.match(size.stderr, /bad value for --api\.event-queue: "1GB" \(expected a positive integer of bytes, optionally with KiB or MiB\)/);
+  assert.equal(order.code, 2);
+  assert.match(order.stderr, /--api\.idle-timeout \(5000 ms\) must be longer than --api\.request-timeout \(10000 ms\)/);
+});
