@@ -22,8 +22,13 @@ export interface Judgement {
 
 export interface StatDetector {
   judge(value: number): Judgement;
+  /** After a FIT_ERROR: which watched tails have no anomaly threshold ('upper', 'lower', 'upper and lower'). */
+  unfittedTails(): string;
   readonly spot: DriftSpot;
 }
+
+/** Status of a value that could not be judged because a fit left a threshold NaN. */
+export const FIT_ERROR = statusName(Status.FIT_ERROR);
 
 /** `[spot]` defaults overridden by `[spot.STAT]`. */
 export function detectorParams(cfg: Config, stat: string): SpotParams {
@@ -53,6 +58,13 @@ class DriftSpotDetector implements StatDetector {
     };
     if (this.policy.observe(d, value, s)) j.baseline = { old_level: this.policy.oldLevel, new_level: this.policy.newLevel };
     return j;
+  }
+  unfittedTails(): string {
+    // The thresholds the value was judged against: NaN for a watched tail means unfitted.
+    const d = this.spot;
+    const up = d.upper !== null && Number.isNaN(d.upperThreshold);
+    const down = d.lower !== null && Number.isNaN(d.lowerThreshold);
+    return up && down ? 'upper and lower' : up ? 'upper' : down ? 'lower' : 'no';
   }
 }
 
