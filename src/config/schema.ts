@@ -93,6 +93,7 @@ export const ConsoleExporterSchema = Type.Object(
   {
     data: Type.Boolean({ default: false, description: 'print a data record per period (-v)', expected: 'true or false' }),
     alarm: Type.Boolean({ default: true, description: 'print alarms', expected: 'true or false' }),
+    episode: Type.Boolean({ default: false, description: 'print a record per episode (consecutive alarms of a statistic) when it ends', expected: 'true or false' }),
   },
   { additionalProperties: false, description: 'Console output (readable on a terminal, JSON lines otherwise)' },
 );
@@ -101,6 +102,7 @@ export const FileExporterSchema = Type.Object(
   {
     data: Type.String({ default: '', description: 'file for data records, JSON lines; %s is replaced by the series name; empty = off', expected: 'a file path', output: true }),
     alarm: Type.String({ default: '', description: 'file for alarm records, JSON lines; %s is replaced by the series name; empty = off', expected: 'a file path', output: true }),
+    episode: Type.String({ default: '', description: 'file for episode records (one per incident), JSON lines; %s is replaced by the series name; empty = off', expected: 'a file path', output: true }),
   },
   { additionalProperties: false, description: 'File output' },
 );

@@ -1,6 +1,6 @@
 import type { Exporter, ExporterDef } from './exporter.js';
 import {
-  alarmRecordToJson, dataRecordToJson, formatTimeNs, type AlarmRecord, type DataRecord,
+  alarmContextText, alarmRecordToJson, dataRecordToJson, episodeRecordToJson, formatTimeNs, type AlarmRecord, type DataRecord, type EpisodeRecord,
 } from '../records/index.js';
 
 /** Compact human form of a number: 4 significant digits, no exponent for ordinary sizes. */
@@ -36,7 +36,7 @@ class ConsoleExporter implements Exporter {
   private pending = '';
   private readonly tty: boolean;
   private open = true;
-  constructor(private readonly showData: boolean, private readonly showAlarms: boolean, tty: boolean) {
+  constructor(private readonly showData: boolean, private readonly showAlarms: boolean, tty: boolean, private readonly showEpisodes = false) {
     this.tty = tty;
     stdoutWatch.acquire();
   }
@@ -68,6 +68,20 @@ class ConsoleExporter implements Exporter {
     this.pending +=
       `\x1b[31mALARM\x1b[0m ${formatTimeNs(a.timeNs)}  ${a.stat} ${a.status}  ` +
       `value ${fmt(a.value)} ${cmp} threshold ${fmt(a.threshold)}  (p = ${fmt(a.probability)})\n`;
+    if (a.context !== undefined) this.pending += `      ${alarmContextText(a.context)}\n`;
+  }
+
+  episode(e: EpisodeRecord): void {
+    if (!this.showEpisodes) return;
+    if (!this.tty) {
+      this.pending += episodeRecordToJson(e) + '\n';
+      return;
+    }
+    const change = e.baseline === undefined ? '' : `  baseline changed: level ${fmt(e.baseline.old_level)} -> ${fmt(e.baseline.new_level)}`;
+    this.pending +=
+      `\x1b[33mEPISODE\x1b[0m ${formatTimeNs(e.startNs)} .. ${formatTimeNs(e.endNs)}  ${e.stat} ${e.status}  ` +
+      `${e.periods} alarmed periods, peak ${fmt(e.peakValue)} (p = ${fmt(e.minProbability)})${change}\n`;
+    if (e.context !== undefined) this.pending += `      ${alarmContextText(e.context)}\n`;
   }
 
   flush(): void {
@@ -90,7 +104,7 @@ class ConsoleExporter implements Exporter {
 
 export const consoleExporter: ExporterDef = {
   name: 'console',
-  description: 'records on stdout: readable on a terminal, JSON lines otherwise (exporter.console.data with -v, exporter.console.alarm)',
-  enabled: (cfg) => cfg.exporter.console.data || cfg.exporter.console.alarm,
-  create: (cfg) => new ConsoleExporter(cfg.exporter.console.data, cfg.exporter.console.alarm, process.stdout.isTTY === true),
+  description: 'records on stdout: readable on a terminal, JSON lines otherwise (exporter.console.data with -v, exporter.console.alarm, exporter.console.episode)',
+  enabled: (cfg) => cfg.exporter.console.data || cfg.exporter.console.alarm || cfg.exporter.console.episode,
+  create: (cfg) => new ConsoleExporter(cfg.exporter.console.data, cfg.exporter.console.alarm, process.stdout.isTTY === true, cfg.exporter.console.episode),
 };

@@ -1,9 +1,10 @@
-import type { AlarmRecord, DataRecord } from '../records/index.js';
+import type { AlarmRecord, DataRecord, EpisodeRecord } from '../records/index.js';
 import type { Config } from '../config/schema.js';
 
 /**
  * An exporter receives every record of a run. Calls arrive in time order: `data` once per
- * period, `alarm` for each alert of that period, then `flush` (the end of the period: an
+ * period, `alarm` for each alert of that period, `episode` for each episode that ended with
+ * it (the last period also ends every open episode), then `flush` (the end of the period: an
  * exporter must have handed everything to its destination by then).
  */
 export interface Exporter {
@@ -12,6 +13,8 @@ export interface Exporter {
   start(series: string): Promise<void>;
   data(r: DataRecord): void;
   alarm(a: AlarmRecord): void;
+  /** An episode ended (exporters that have no use for episodes leave it out). */
+  episode?(e: EpisodeRecord): void;
   flush(): void;
   /** Reopens output files (SIGHUP, for logrotate). */
   reopen(): Promise<void>;

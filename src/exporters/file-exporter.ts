@@ -1,7 +1,7 @@
 import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Exporter, ExporterDef } from './exporter.js';
-import { dataRecordToJson, alarmRecordToJson, type AlarmRecord, type DataRecord } from '../records/index.js';
+import { dataRecordToJson, alarmRecordToJson, episodeRecordToJson, type AlarmRecord, type DataRecord, type EpisodeRecord } from '../records/index.js';
 import { InputError } from '../util/errors.js';
 
 /** One JSON-lines output file; lines are buffered during a period and written at its end. */
@@ -42,14 +42,17 @@ class FileExporter implements Exporter {
   readonly name = 'file';
   private dataFile: JsonLinesFile | null = null;
   private alarmFile: JsonLinesFile | null = null;
-  constructor(private readonly dataPath: string, private readonly alarmPath: string) {}
+  private episodeFile: JsonLinesFile | null = null;
+  constructor(private readonly dataPath: string, private readonly alarmPath: string, private readonly episodePath = '') {}
 
   async start(series: string): Promise<void> {
     // A new run starts its files afresh, as NetSpot does.
     if (this.dataPath !== '') this.dataFile = new JsonLinesFile(expandSeriesPath(this.dataPath, series));
     if (this.alarmPath !== '') this.alarmFile = new JsonLinesFile(expandSeriesPath(this.alarmPath, series));
+    if (this.episodePath !== '') this.episodeFile = new JsonLinesFile(expandSeriesPath(this.episodePath, series));
     this.dataFile?.open('w');
     this.alarmFile?.open('w');
+    this.episodeFile?.open('w');
   }
   data(r: DataRecord): void {
     this.dataFile?.push(dataRecordToJson(r));
@@ -57,13 +60,17 @@ class FileExporter implements Exporter {
   alarm(a: AlarmRecord): void {
     this.alarmFile?.push(alarmRecordToJson(a));
   }
+  episode(e: EpisodeRecord): void {
+    this.episodeFile?.push(episodeRecordToJson(e));
+  }
   flush(): void {
     this.dataFile?.flush();
     this.alarmFile?.flush();
+    this.episodeFile?.flush();
   }
   async reopen(): Promise<void> {
     // After logrotate moved the files away: continue in new files at the same paths.
-    for (const f of [this.dataFile, this.alarmFile]) {
+    for (const f of [this.dataFile, this.alarmFile, this.episodeFile]) {
       if (f === null) continue;
       f.close();
       f.open('a');
@@ -72,12 +79,13 @@ class FileExporter implements Exporter {
   async close(): Promise<void> {
     this.dataFile?.close();
     this.alarmFile?.close();
+    this.episodeFile?.close();
   }
 }
 
 export const fileExporter: ExporterDef = {
   name: 'file',
-  description: 'JSON lines to files (exporter.file.data, exporter.file.alarm; %s = series name)',
-  enabled: (cfg) => cfg.exporter.file.data !== '' || cfg.exporter.file.alarm !== '',
-  create: (cfg) => new FileExporter(cfg.exporter.file.data, cfg.exporter.file.alarm),
+  description: 'JSON lines to files (exporter.file.data, exporter.file.alarm, exporter.file.episode; %s = series name)',
+  enabled: (cfg) => cfg.exporter.file.data !== '' || cfg.exporter.file.alarm !== '' || cfg.exporter.file.episode !== '',
+  create: (cfg) => new FileExporter(cfg.exporter.file.data, cfg.exporter.file.alarm, cfg.exporter.file.episode),
 };

@@ -224,10 +224,13 @@ export class Pipeline {
     }
     const timeNs =
       BigInt(this.t0Sec) * 1_000_000_000n + BigInt(this.t0Nsec) + BigInt(Math.round(startNs + coveredNs));
-    const result = analyzer.endPeriod(timeNs, info);
+    let result = analyzer.endPeriod(timeNs, info);
+    // The input ends with this period: so does every episode still open.
+    if (partial) result = { ...result, episodes: [...result.episodes, ...analyzer.finishEpisodes()] };
     for (const e of exporters) {
       e.data(result.record);
       for (const a of result.alarms) e.alarm(a);
+      if (e.episode !== undefined) for (const ep of result.episodes) e.episode(ep);
       e.flush();
     }
     this.state.periods++;

@@ -2,6 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runNetspot } from '../spot/support/cli.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Session } from '../../src/pipeline/session.js';
 import type { EpisodeRecord } from '../../src/records/index.js';
@@ -17,7 +21,8 @@ async function analyse(overrides: Array<[string, unknown]>): Promise<{ collector
   const episodes: EpisodeRecord[] = [];
   const session = await Session.open(cfg, { exporters: [collector], onPeriod: (r) => episodes.push(...r.episodes) });
   await session.run();
-  episodes.push(...session.analyzer.finishEpisodes());
+  // The last period ended every open episode: nothing is left.
+  assert.deepEqual(session.analyzer.finishEpisodes(), []);
   return { collector, episodes };
 }
 
@@ -62,4 +67,26 @@ test('the 30-second flood is one R_SYN episode with the peak context', async () 
   assert.equal(e.minProbability, Math.min(...alarmsIn.map((a) => a.probability)));
   assert.equal(e.context?.top_dst[0].addr, '10.0.0.80');
   assert.equal(e.baseline, undefined);
+});
+
+test('netspot run writes one episode per incident to --exporter.file.episode (%s = series) and to the console when asked', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netspot-episodes-'));
+  try {
+    const r = runNetspot(['run', '-d', demo, '-s', 'R_SYN', '-q', '--exporter.file.episode', join(dir, '%s.episodes.json'),
+      '--exporter.file.alarm', join(dir, 'alarms.json'), '--exporter.console.alarm', 'false', '--exporter.console.episode', 'true']);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = readFileSync(join(dir, 'demo-syn-flood.episodes.json'), 'utf8').trim().split('\n');
+    assert.deepEqual(r.stdout.trim().split('\n'), lines, 'the console (not a terminal) prints the same JSON lines');
+    const episodes = lines.map((l) => JSON.parse(l));
+    const alarms = readFileSync(join(dir, 'alarms.json'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // Every alarm belongs to exactly one episode, and the flood is one of them.
+    assert.equal(episodes.reduce((n, e) => n + e.periods, 0), alarms.length);
+    const flood = episodes.filter((e) => e.periods >= 25);
+    assert.equal(flood.length, 1);
+    assert.deepEqual(Object.keys(flood[0]), ['stat', 'status', 'start', 'end', 'periods', 'peak_value', 'min_probability', 'context', 'baseline']);
+    assert.equal(flood[0].context.top_dst[0].addr, '10.0.0.80');
+    assert.equal(flood[0].baseline, null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
