@@ -30,7 +30,8 @@ function netspotRun(path: string, extra: string[] = []): { pps: number; rss: num
     '-s', statNames.join(','), '-p', '1s', '-f', join(out, '%s.data.json'), '--exporter.file.alarm', join(out, '%s.alarms.json'),
     '--exporter.console.alarm', 'false', ...extra,
   ]);
-  const pps = Number(/([\d.]+) Mpkt\/s/.exec(stderr)?.[1]) * 1e6;
+  const m = /([\d.]+) ([kM])pkt\/s/.exec(stderr);
+  const pps = m === null ? NaN : Number(m[1]) * (m[2] === "M" ? 1e6 : 1e3);
   const rss = Number(/peak RSS (\d+) MiB/.exec(stderr)?.[1]);
   return { pps, rss, summary: stderr.split('\n').filter((l) => l.startsWith('netspot:')).join(' | ') };
 }

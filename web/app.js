@@ -167,12 +167,41 @@ function onAlarm(a) {
   queueRedraw();
 }
 
+/** The first of each context list: "198.51.100.7 62% · 10.0.0.80 88% · tcp/80 90%". */
+function who(c) {
+  if (!c) return '–';
+  const pct = (s) => (s * 100).toFixed(s < 0.1 ? 1 : 0) + '%';
+  const first = (l, f) => (l.length === 0 ? '–' : f(l[0]) + ' ' + pct(l[0].share));
+  return [first(c.top_src, (x) => x.addr), first(c.top_dst, (x) => x.addr), first(c.top_dst_port, (x) => x.proto + '/' + x.port)].join(' · ');
+}
+
+function whoTitle(c) {
+  if (!c) return '';
+  const list = (l, f) => l.map((x) => f(x) + ' ' + x.pkts + ' pkts (' + (x.share * 100).toFixed(1) + '%)').join('\n');
+  return 'sources\n' + list(c.top_src, (x) => x.addr) + '\n\ndestinations\n' + list(c.top_dst, (x) => x.addr) +
+    '\n\ndestination ports\n' + list(c.top_dst_port, (x) => x.proto + '/' + x.port);
+}
+
+const timeOf = (ns) => new Date(Number(ns) / 1e6).toISOString().replace('T', ' ').replace('Z', '');
+
+function addEpisodeRow(e) {
+  const tbody = $('episodes').tBodies[0];
+  const tr = document.createElement('tr');
+  const note = e.baseline ? 'baseline changed: ' + fmt(e.baseline.old_level) + ' → ' + fmt(e.baseline.new_level) + ' is now normal' : '';
+  const cells = [e.id, timeOf(e.start), timeOf(e.end), e.stat, e.periods, fmt(e.peak_value), who(e.context), note];
+  for (const v of cells) tr.append(Object.assign(document.createElement('td'), { textContent: String(v ?? '–') }));
+  tr.cells[6].title = whoTitle(e.context);
+  tbody.prepend(tr);
+  while (tbody.rows.length > 30) tbody.deleteRow(-1);
+}
+
 function addAlarmRow(a) {
   const tbody = $('alarms').tBodies[0];
   const tr = document.createElement('tr');
-  const cells = [a.id, new Date(a.time / 1e6).toISOString().replace('T', ' ').replace('Z', ''), a.stat, a.status, fmt(a.value), fmt(a.threshold)];
+  const cells = [a.id, new Date(a.time / 1e6).toISOString().replace('T', ' ').replace('Z', ''), a.stat, a.status, fmt(a.value), fmt(a.threshold), who(a.context)];
   for (const v of cells) tr.append(Object.assign(document.createElement('td'), { textContent: String(v ?? '–') }));
   if (a.status === 'UP_ALERT') tr.cells[3].className = 'up';
+  tr.cells[6].title = whoTitle(a.context);
   tbody.prepend(tr);
   while (tbody.rows.length > 30) tbody.deleteRow(-1);
 }
@@ -215,6 +244,7 @@ async function follow() {
           const obj = JSON.parse(data.join('\n'));
           if (event === 'data') onData(obj);
           else if (event === 'alarm') onAlarm(obj);
+          else if (event === 'episode') addEpisodeRow(obj);
           else if (event === 'status') onStatus(obj);
         }
       }
@@ -232,8 +262,9 @@ async function follow() {
 // ---- actions ------------------------------------------------------------------------------
 
 async function refresh() {
-  const [s, cfg, series, alarms] = await Promise.all([
+  const [s, cfg, series, alarms, episodes] = await Promise.all([
     api('GET', '/api/status'), api('GET', '/api/config'), api('GET', '/api/series'), api('GET', '/api/alarms?limit=30'),
+    api('GET', '/api/episodes'),
   ]);
   showConfig(cfg);
   if (charts.size === 0 || !status || s.startedAt !== status.startedAt) {
@@ -246,6 +277,8 @@ async function refresh() {
   }
   $('alarms').tBodies[0].replaceChildren();
   for (const a of alarms.alarms) addAlarmRow(a);
+  $('episodes').tBodies[0].replaceChildren();
+  for (const e of episodes.episodes.slice(-30)) addEpisodeRow(e);
   showStatus(s);
 }
 
@@ -253,7 +286,10 @@ async function run(action) {
   $('start').disabled = $('stop').disabled = true;
   try {
     say('');
-    if (action === 'start') $('alarms').tBodies[0].replaceChildren();
+    if (action === 'start') {
+      $('alarms').tBodies[0].replaceChildren();
+      $('episodes').tBodies[0].replaceChildren();
+    }
     onStatus(await api('POST', '/api/run', { action }));
   } catch (err) {
     say(err.message);

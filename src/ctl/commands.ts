@@ -5,7 +5,7 @@ import { coerceValue, getKey, readConfigFile, schemaOfKey, setKey } from '../con
 import { UsageError } from '../util/errors.js';
 import type { ApiClient } from './api-client.js';
 import { parseKeepingTimes, timeText } from './exact-json.js';
-import { ALARM_HEADER, alarmView, devicesView, seriesView, statsView, statusView, type AlarmRow } from './views.js';
+import { ALARM_HEADER, alarmView, devicesView, EPISODE_HEADER, episodeView, seriesView, statsView, statusView, type AlarmRow, type EpisodeRow } from './views.js';
 
 export interface CtlContext {
   client(): Promise<ApiClient>;
@@ -38,6 +38,21 @@ export function registerCommands(program: Command, ctx: CtlContext): void {
         ctx.out(ctx.json() ? res.text : statusView(res.json as never));
       });
   }
+
+  program
+    .command('episodes')
+    .description('recent episodes: one per incident (consecutive alarms of a statistic), with who was behind its peak')
+    .option('--since <id>', 'only episodes with an id above this one', '0')
+    .action(async (opts: { since: string }) => {
+      if (!/^\d{1,15}$/.test(opts.since)) throw new UsageError(`bad value for --since: "${opts.since}" (expected an episode id, a non-negative integer)`);
+      const res = await (await ctx.client()).call('GET', `/api/episodes?since=${opts.since}`);
+      if (ctx.json()) return ctx.out(res.text);
+      const page = parseKeepingTimes(res.text) as { episodes: Json[]; missed: number };
+      if (page.missed > 0) process.stderr.write(`netspotctl: ${page.missed} older episodes are no longer held by the server\n`);
+      if (page.episodes.length === 0) return ctx.out('no episode');
+      ctx.out(EPISODE_HEADER);
+      for (const e of page.episodes) ctx.out(episodeView({ ...(e as unknown as EpisodeRow), start: timeText(e.start), end: timeText(e.end) }));
+    });
 
   program
     .command('series')

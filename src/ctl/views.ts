@@ -1,5 +1,6 @@
 /** Human-readable forms of the API's answers. */
 import { formatFields, formatNumber, formatTable } from './table.js';
+import { alarmContextText, type AlarmContext } from '../records/alarm-context.js';
 
 interface Status {
   state: string;
@@ -87,6 +88,7 @@ export interface AlarmRow {
   value: number | null;
   threshold: number | null;
   probability: number | null;
+  context?: AlarmContext;
 }
 
 // Fixed widths: alarms print one line at a time when followed.
@@ -98,6 +100,32 @@ function alarmLine(cells: readonly string[]): string {
 
 export const ALARM_HEADER = alarmLine(['ID', 'TIME', 'STAT', 'STATUS', 'VALUE', 'THRESHOLD', 'PROBABILITY']);
 
+/** One line per alarm, and its context (who is behind it) indented on the next. */
 export function alarmView(a: AlarmRow): string {
-  return alarmLine([String(a.id), a.time, a.stat, a.status, formatNumber(a.value), formatNumber(a.threshold), formatNumber(a.probability)]);
+  const line = alarmLine([String(a.id), a.time, a.stat, a.status, formatNumber(a.value), formatNumber(a.threshold), formatNumber(a.probability)]);
+  return a.context === undefined ? line : `${line}\n       ${alarmContextText(a.context)}`;
+}
+
+export interface EpisodeRow {
+  id: number;
+  start: string;
+  end: string;
+  stat: string;
+  status: string;
+  periods: number;
+  peak_value: number | null;
+  min_probability: number | null;
+  context: AlarmContext | null;
+  baseline: { old_level: number | null; new_level: number | null } | null;
+}
+
+export const EPISODE_HEADER = alarmLine(['ID', 'START', 'STAT', 'STATUS', 'PERIODS', 'PEAK', 'PROBABILITY']);
+
+/** One line per episode (its end time on the next), the baseline change and the peak's context below. */
+export function episodeView(e: EpisodeRow): string {
+  let s = alarmLine([String(e.id), e.start, e.stat, e.status, String(e.periods), formatNumber(e.peak_value), formatNumber(e.min_probability)]);
+  s += `\n       until ${e.end}`;
+  if (e.baseline !== null) s += `; baseline changed: level ${formatNumber(e.baseline.old_level)} -> ${formatNumber(e.baseline.new_level)} is now normal`;
+  if (e.context !== null) s += `\n       ${alarmContextText(e.context)}`;
+  return s;
 }

@@ -1,10 +1,11 @@
 /** An exporter that hands every record of a run to the server (series, alarms, events, metrics). */
 import type { Exporter } from '../exporters/index.js';
-import type { AlarmRecord, DataRecord } from '../records/index.js';
+import type { AlarmRecord, DataRecord, EpisodeRecord } from '../records/index.js';
 
 export interface LiveFeedSink {
   onData(r: DataRecord): void;
   onAlarm(a: AlarmRecord): void;
+  onEpisode(e: EpisodeRecord): void;
 }
 
 export class LiveFeed implements Exporter {
@@ -20,6 +21,10 @@ export class LiveFeed implements Exporter {
 
   alarm(a: AlarmRecord): void {
     this.sink.onAlarm(a);
+  }
+
+  episode(e: EpisodeRecord): void {
+    this.sink.onEpisode(e);
   }
 
   flush(): void {}

@@ -1,16 +1,16 @@
 /**
  * What the API controls: the current configuration and at most one run at a time. Records of
- * the run flow through a LiveFeed exporter into the latest-values table, the alarm log, the
+ * the run flow through a LiveFeed exporter into the latest-values table, the alarm and episode logs, the
  * event hub and the lifetime totals that /metrics reports.
  */
 import type { Config } from '../config/schema.js';
 import { mergeConfig, validateConfig } from '../config/load.js';
 import { Session } from '../pipeline/session.js';
 import type { PipelineStatus } from '../pipeline/pipeline.js';
-import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
-import { alarmRecordToJson, dataRecordToJson } from '../records/index.js';
+import type { AlarmRecord, DataRecord, EpisodeRecord, StatOutcome } from '../records/index.js';
+import { alarmRecordToJson, dataRecordToJson, episodeRecordToJson } from '../records/index.js';
 import { InputError, UsageError } from '../util/errors.js';
-import { AlarmLog } from './alarm-log.js';
+import { RecordLog } from './record-log.js';
 import { ApiError } from './api-error.js';
 import { EventHub } from './event-hub.js';
 import { LiveFeed } from './live-feed.js';
@@ -59,14 +59,17 @@ export class RunController {
   private readonly past: Totals = { packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, runs: 0 };
   /** Latest data record of the current or last run. */
   latest: Latest | undefined;
-  readonly alarms: AlarmLog;
+  readonly alarms: RecordLog<AlarmRecord>;
+  /** Ended episodes (one per incident), same bounds as the alarms. */
+  readonly episodes: RecordLog<EpisodeRecord>;
   readonly events: EventHub;
 
   constructor(initial: Config, private readonly opts: RunControllerOptions = {}) {
     this.config = structuredClone(initial);
     const problems = opts.outputDir?.confine(this.config) ?? [];
     if (problems.length > 0) throw new UsageError(problems.map((p) => p.message).join('\n'));
-    this.alarms = new AlarmLog(opts.alarmCapacity ?? 1000);
+    this.alarms = new RecordLog<AlarmRecord>(opts.alarmCapacity ?? 1000);
+    this.episodes = new RecordLog<EpisodeRecord>(opts.alarmCapacity ?? 1000);
     this.events = new EventHub({ keepAliveMs: opts.keepAliveMs, maxClients: opts.maxEventClients, maxQueued: opts.eventQueueBytes });
   }
 
@@ -148,7 +151,7 @@ export class RunController {
     const opening = this.checkOutputs(cfg).then(() =>
       Session.open(cfg, {
         onWarning: this.opts.onWarning,
-        exporters: [new LiveFeed({ onData: (r) => this.onData(r), onAlarm: (a) => this.onAlarm(a) })],
+        exporters: [new LiveFeed({ onData: (r) => this.onData(r), onAlarm: (a) => this.onAlarm(a), onEpisode: (e) => this.onEpisode(e) })],
       }),
     );
     this.starting = opening.catch(() => undefined);
@@ -236,6 +239,11 @@ export class RunController {
   private onAlarm(a: AlarmRecord): void {
     const { id } = this.alarms.add(a);
     if (this.events.size > 0) this.events.publish('alarm', `{"id":${id},${alarmRecordToJson(a).slice(1)}`);
+  }
+
+  private onEpisode(e: EpisodeRecord): void {
+    const { id } = this.episodes.add(e);
+    if (this.events.size > 0) this.events.publish('episode', `{"id":${id},${episodeRecordToJson(e).slice(1)}`);
   }
 }
 

@@ -117,6 +117,22 @@ export const SeriesSchema = Type.Object(
   { additionalProperties: false, description: 'Latest value and thresholds of every statistic of the run' },
 );
 
+const TopAddressSchema = Type.Object(
+  { addr: Type.String(), pkts: Type.Integer(), share: Type.Number({ description: 'pkts / IP packets of the period' }) },
+  { additionalProperties: false },
+);
+const TopPortSchema = Type.Object(
+  {
+    port: Type.Integer(), proto: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]), pkts: Type.Integer(),
+    share: Type.Number({ description: 'pkts / TCP and UDP packets of the period' }),
+  },
+  { additionalProperties: false },
+);
+export const AlarmContextSchema = Type.Object(
+  { top_src: Type.Array(TopAddressSchema), top_dst: Type.Array(TopAddressSchema), top_dst_port: Type.Array(TopPortSchema) },
+  { additionalProperties: false, description: "the period's heaviest sources, destinations and destination ports (docs/alarms.md)" },
+);
+
 export const AlarmSchema = Type.Object(
   {
     id: Type.Integer({ description: 'sequence number, increasing over the server life' }),
@@ -127,8 +143,35 @@ export const AlarmSchema = Type.Object(
     code: Type.Integer({ description: '1 up, -1 down' }),
     probability: Nullable(Type.Number()),
     threshold: Nullable(Type.Number()),
+    context: Type.Optional(AlarmContextSchema),
   },
-  { additionalProperties: false, description: "NetSpot's alarm record, numbered" },
+  { additionalProperties: false, description: "NetSpot's alarm record, numbered, with who is behind it (absent when analyzer.context_top is 0)" },
+);
+
+export const EpisodeSchema = Type.Object(
+  {
+    id: Type.Integer({ description: 'sequence number, increasing over the server life' }),
+    stat: Type.String(),
+    status: Type.Union([Type.Literal('UP_ALERT'), Type.Literal('DOWN_ALERT')]),
+    start: UnixNs,
+    end: UnixNs,
+    periods: Type.Integer({ description: 'alarmed periods' }),
+    peak_value: Nullable(Type.Number()),
+    min_probability: Nullable(Type.Number()),
+    context: Type.Union([AlarmContextSchema, Type.Null()]),
+    baseline: Type.Union([Type.Object({ old_level: Nullable(Type.Number()), new_level: Nullable(Type.Number()) }, { additionalProperties: false, description: 'set when the episode ended because its level became the new normal (spot.rebase_after)' }), Type.Null()]),
+  },
+  { additionalProperties: false, description: 'one incident: consecutive alarms of a statistic (docs/alarms.md)' },
+);
+
+export const EpisodesSchema = Type.Object(
+  {
+    episodes: Type.Array(EpisodeSchema),
+    next: Type.Integer({ description: 'the since to use next time' }),
+    missed: Type.Integer({ description: 'episodes after since that the bounded buffer no longer holds' }),
+    capacity: Type.Integer({ description: 'size of the episode buffer' }),
+  },
+  { additionalProperties: false },
 );
 
 export const AlarmsQuerySchema = Type.Object(

@@ -133,13 +133,30 @@ test('load a config for a capture, start, follow alarms, stop (unix socket)', as
     const stop = await ctl([...E, 'stop']);
     assert.equal(stop.code, 0, stop.stderr);
     assert.match(stop.stdout, /state\s+ended \((completed|stopped)\)/);
-    const [json, table, since, series, catalog] = await Promise.all([
+    const [json, table, since, series, catalog, episodes, episodesJson] = await Promise.all([
       ctl([...E, '--json', 'status']),
       ctl([...E, 'alarms']),
       ctl([...E, '--json', 'alarms', '--since', String(2 * flooded - 1)]),
       ctl([...E, 'series']),
       ctl([...E, 'stats']),
+      ctl([...E, 'episodes']),
+      ctl([...E, '--json', 'episodes']),
     ]);
+    // Who is behind each alarm: the flood is 10.0.0.1 -> 10.0.0.2:80 (the capture's SYN template).
+    const contextLines = table.stdout.split('\n').filter((l) => /^\s+src /.test(l));
+    assert.equal(contextLines.length, 2 * flooded, table.stdout);
+    for (const l of contextLines) assert.match(l, /^\s+src 10\.0\.0\.1 \d+%.*\| dst 10\.0\.0\.2 \d+%.*\| port tcp\/80 \d+%/);
+    // One episode per statistic for the whole flood, with the peak's context.
+    const ep = JSON.parse(episodesJson.stdout).episodes as Array<{ stat: string; periods: number; context: { top_dst: Array<{ addr: string }> }; baseline: unknown }>;
+    assert.deepEqual(ep.map((e) => [e.stat, e.periods]).sort(), [['R_SYN', flooded], ['TRAFFIC', flooded]]);
+    for (const e of ep) {
+      assert.equal(e.context.top_dst[0].addr, '10.0.0.2');
+      assert.equal(e.baseline, null);
+    }
+    assert.equal(episodes.code, 0, episodes.stderr);
+    assert.match(episodes.stdout, /^ID\s+START\s+STAT\s+STATUS\s+PERIODS/m);
+    assert.match(episodes.stdout, new RegExp(`^\\d+\\s+\\S+\\s+R_SYN\\s+UP_ALERT\\s+${flooded}\\s`, 'm'));
+    assert.match(episodes.stdout, /^\s+src 10\.0\.0\.1 /m);
     const status = JSON.parse(json.stdout);
     assert.equal(status.device, capture);
     assert.equal(status.alarms, 2 * flooded);

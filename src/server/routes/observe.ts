@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AlarmsQuerySchema, AlarmsSchema, SeriesSchema } from '../schemas.js';
+import { AlarmsQuerySchema, AlarmsSchema, EpisodesSchema, SeriesSchema } from '../schemas.js';
 import { finiteOrNull, jsonWithBigInt } from '../json-text.js';
 import { renderMetrics } from '../metrics.js';
 import { ApiError } from '../api-error.js';
@@ -50,13 +50,40 @@ export function registerObserveRoutes(app: FastifyInstance, { controller }: Rout
       const q = req.query as { since?: string; limit?: string };
       const page = controller.alarms.since(Number(q.since ?? 0), q.limit === undefined ? undefined : Number(q.limit));
       const body = {
-        alarms: page.alarms.map(({ id, alarm: a }) => ({
+        alarms: page.records.map(({ id, record: a }) => ({
           id, time: a.timeNs, status: a.status, stat: a.stat, value: finiteOrNull(a.value), code: a.code,
           probability: finiteOrNull(a.probability), threshold: finiteOrNull(a.threshold),
+          ...(a.context !== undefined ? { context: a.context } : {}),
         })),
         next: page.next,
         missed: page.missed,
         capacity: controller.alarms.capacity,
+      };
+      return reply.type(JSON_TYPE).send(jsonWithBigInt(body));
+    },
+  });
+
+  app.get('/api/episodes', {
+    schema: {
+      summary: 'Recent episodes (one per incident), oldest first (a bounded buffer)',
+      description: 'An episode is recorded when it ends. Pass the `next` of the previous answer as `since` to get only newer ones.',
+      tags: ['observe'],
+      querystring: AlarmsQuerySchema,
+      response: { 200: EpisodesSchema, ...errorResponses(400, 401) },
+    },
+    handler: async (req, reply) => {
+      const q = req.query as { since?: string; limit?: string };
+      const page = controller.episodes.since(Number(q.since ?? 0), q.limit === undefined ? undefined : Number(q.limit));
+      const body = {
+        episodes: page.records.map(({ id, record: e }) => ({
+          id, stat: e.stat, status: e.status, start: e.startNs, end: e.endNs, periods: e.periods,
+          peak_value: finiteOrNull(e.peakValue), min_probability: finiteOrNull(e.minProbability),
+          context: e.context ?? null,
+          baseline: e.baseline === undefined ? null : { old_level: finiteOrNull(e.baseline.old_level), new_level: finiteOrNull(e.baseline.new_level) },
+        })),
+        next: page.next,
+        missed: page.missed,
+        capacity: controller.episodes.capacity,
       };
       return reply.type(JSON_TYPE).send(jsonWithBigInt(body));
     },
@@ -68,7 +95,8 @@ export function registerObserveRoutes(app: FastifyInstance, { controller }: Rout
       description:
         'A text/event-stream. Events: `status` (the status object; sent on connect and whenever a run ' +
         'starts or ends), `data` (NetSpot data record: {"time": ns, "R_SYN": v, "R_SYN_UP": z, ...}) ' +
-        'once per period, `alarm` (NetSpot alarm record with its id). Comment lines keep the ' +
+        'once per period, `alarm` (NetSpot alarm record with its id and context), `episode` (an ended ' +
+        'episode with its id, as in /api/episodes). Comment lines keep the ' +
         'connection alive. A client that falls behind (too many bytes pending for it) gets a last `error` ' +
         'event ({"error", "code": 503}) and is disconnected. 503 when the server already has as many ' +
         'streams open as it allows.',
