@@ -31,7 +31,7 @@ function netspotRun(path: string, extra: string[] = []): { pps: number; rss: num
     '--exporter.console.alarm', 'false', ...extra,
   ]);
   const m = /([\d.]+) ([kM])pkt\/s/.exec(stderr);
-  const pps = m === null ? NaN : Number(m[1]) * (m[2] === "M" ? 1e6 : 1e3);
+  const pps = m === null ? NaN : Number(m[1]) * (m[2] === 'M' ? 1e6 : 1e3);
   const rss = Number(/peak RSS (\d+) MiB/.exec(stderr)?.[1]);
   return { pps, rss, summary: stderr.split('\n').filter((l) => l.startsWith('netspot:')).join(' | ') };
 }

@@ -34,7 +34,7 @@ function assertError(r: Reply, status: number, pattern: RegExp): void {
 }
 
 /** Runs the current config to its end; returns the final status and the events seen. */
-async function runToEnd(): Promise<{ status: any; data: string[]; alarms: string[]; statuses: any[] }> {
+async function runToEnd(): Promise<{ status: any; data: string[]; alarms: string[]; episodes: string[]; statuses: any[] }> {
   const tap = await api.openEvents();
   await tap.until(() => tap.of('status').length >= 1);
   const start = await call('POST', '/api/run', { action: 'start' });
@@ -44,7 +44,7 @@ async function runToEnd(): Promise<{ status: any; data: string[]; alarms: string
   await tap.until(() => tap.of('status').some(ended));
   tap.close();
   const status = (await call('GET', '/api/status')).json;
-  return { status, data: tap.of('data'), alarms: tap.of('alarm'), statuses: tap.of('status').map((s) => JSON.parse(s)) };
+  return { status, data: tap.of('data'), alarms: tap.of('alarm'), episodes: tap.of('episode'), statuses: tap.of('status').map((s) => JSON.parse(s)) };
 }
 
 before(async () => {
@@ -245,6 +245,23 @@ describe('a whole run: series, alarms, events, metrics', () => {
     const flooded = SMALL_FLOOD.floodTo - SMALL_FLOOD.floodFrom;
     assert.deepEqual(s.alarmsByStat, { R_SYN: flooded, TRAFFIC: flooded });
     assert.equal(s.alarms, 2 * flooded);
+  });
+
+  test('episodes: the flood is one episode per statistic, in /api/episodes and as SSE events, with the context', async () => {
+    const flooded = SMALL_FLOOD.floodTo - SMALL_FLOOD.floodFrom;
+    const page = await call('GET', '/api/episodes');
+    assert.equal(page.status, 200, page.text);
+    const eps = page.json.episodes as any[];
+    assert.deepEqual(eps.map((e) => [e.stat, e.periods]).sort(), [['R_SYN', flooded], ['TRAFFIC', flooded]]);
+    for (const e of eps) {
+      assert.equal(e.end - e.start, (flooded - 1) * 1e9);
+      assert.equal(e.context.top_dst[0].addr, '10.0.0.2');
+      assert.deepEqual([e.context.top_dst_port[0].proto, e.context.top_dst_port[0].port], ['tcp', 80]);
+      assert.equal(e.baseline, null);
+    }
+    // The same episodes arrived on the event stream, exact times included.
+    assert.deepEqual(run.episodes.map((t) => /"start":(\d+)/.exec(t)![1]), eps.map((e: any) => new RegExp(`"id":${e.id},"stat":"${e.stat}","status":"UP_ALERT","start":(\\d+)`).exec(page.text)![1]));
+    for (const a of run.alarms.map((t) => JSON.parse(t))) assert.equal(a.context.top_src[0].addr, '10.0.0.1');
   });
 
   test('events: a status at start and end, a data record per period, every alarm', () => {
