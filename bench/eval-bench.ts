@@ -244,16 +244,18 @@ const TUNED_STATS = ['AVG_PKT_SIZE', 'R_ACK', 'R_ARP', 'R_DST_SRC', 'R_DST_SRC_P
 /** Tuned: every packet-based statistic, a shorter drift window and calibration, a smaller q. */
 const TUNED = ['-s', TUNED_STATS.join(','), '--spot.depth', '20', '--spot.n_init', '300', '--spot.q', '1e-5'];
 
+type EvalOutput = EvalResult & { episodes?: number; baseline_changes?: Array<{ stat: string; time: number; old_level: number; new_level: number }> };
+
 interface Scored {
   config: string;
   capture: string;
-  result: EvalResult;
+  result: EvalOutput;
 }
 
-function netspotEval(capture: string, labels: string, extra: string[]): EvalResult {
+function netspotEval(capture: string, labels: string, extra: string[]): EvalOutput {
   const r = spawnSync(process.execPath, [cli, 'eval', '-d', capture, '--labels', labels, '--json', ...extra], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`netspot eval failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as EvalResult;
+  return JSON.parse(r.stdout) as EvalOutput;
 }
 
 /** mean + 3σ of the calibration periods (the same ones SPOT calibrates on), per statistic, no EVT. */
@@ -303,6 +305,7 @@ function score(): void {
       process.stdout.write('\n');
     }
     process.stdout.write(`false alarms: ${r.result.false_alarms} in ${r.result.periods} periods (${r.result.false_alarms_per_hour.toFixed(1)} per hour)\n`);
+    if (r.result.episodes !== undefined) process.stdout.write(`episodes: ${r.result.episodes}; baseline changes: ${JSON.stringify(r.result.baseline_changes)}\n`);
   }
 }
 

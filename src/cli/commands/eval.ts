@@ -7,7 +7,7 @@ import { configKeys, loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/duration.js';
 import { Session } from '../../pipeline/session.js';
 import type { Exporter } from '../../exporters/index.js';
-import type { AlarmRecord, DataRecord } from '../../records/index.js';
+import type { AlarmRecord, DataRecord, EpisodeRecord } from '../../records/index.js';
 import { readLabels } from '../../eval/labels.js';
 import { evalResultTable, evalResultToJson, scoreRun, type ScoredAlarm } from '../../eval/score.js';
 import { UsageError } from '../../util/errors.js';
@@ -28,7 +28,11 @@ class ScoringExporter implements Exporter {
   readonly name = 'eval';
   readonly periodEnds: bigint[] = [];
   readonly alarms: ScoredAlarm[] = [];
+  readonly episodes: EpisodeRecord[] = [];
   async start(): Promise<void> {}
+  episode(e: EpisodeRecord): void {
+    this.episodes.push(e);
+  }
   data(r: DataRecord): void {
     this.periodEnds.push(r.timeNs);
   }
@@ -91,5 +95,14 @@ async function evaluate(flags: EvalFlags): Promise<void> {
   }
   await session.run();
   const result = scoreRun({ periodEnds: scoring.periodEnds, periodNs: parseDuration(cfg.analyzer.period), alarms: scoring.alarms, labels, grace });
-  process.stdout.write((flags.json === true ? evalResultToJson(result) : evalResultTable(result)) + '\n');
+  // Episodes: how many incidents the alarms make, and the lasting changes taken as normal.
+  const rebased = scoring.episodes.filter((e) => e.baseline !== undefined);
+  if (flags.json === true) {
+    const extra = `,"episodes":${scoring.episodes.length},"baseline_changes":${JSON.stringify(rebased.map((e) => ({ stat: e.stat, time: Number(e.endNs) / 1e9, ...e.baseline })))}}`;
+    process.stdout.write(evalResultToJson(result).slice(0, -1) + extra + '\n');
+  } else {
+    let text = evalResultTable(result) + `\n${scoring.episodes.length} episodes`;
+    for (const e of rebased) text += `\nbaseline change: ${e.stat} at ${Number(e.endNs) / 1e9}: level ${e.baseline?.old_level} -> ${e.baseline?.new_level}`;
+    process.stdout.write(text + '\n');
+  }
 }
