@@ -5,7 +5,8 @@
  * side 10.99.0.1, target side 10.99.0.2) that this script creates and deletes; no packet
  * leaves them. In both, tcpreplay replays a real capture (test/data/pcaps/netspot__wifi.pcap)
  * in a loop from the attacker side, its speed changing every 30 s along a compressed working
- * day; tcpdump captures on the target side into bench/data/eval-attacks.pcap and
+ * day, and a neighbour (10.99.0.3) sends an ARP request every 2 s, answered by the target (LAN
+ * chatter the replayed capture lacks); tcpdump captures on the target side into bench/data/eval-attacks.pcap and
  * bench/data/eval-background.pcap. After the calibration time (NetSpot's defaults need
  * depth + n_init = 1050 one-second periods), the attack lab runs Debian's tools one after the
  * other, each bounded by `timeout`: nmap SYN port scan, nmap ping sweep of a /24, hping3 SYN
@@ -33,6 +34,7 @@ const cli = join(repoRoot, 'dist', 'src', 'cli', 'netspot.js');
 const background = join(repoRoot, 'test', 'data', 'pcaps', 'netspot__wifi.pcap');
 const ATTACKER = '10.99.0.1';
 const TARGET = '10.99.0.2';
+const NEIGHBOUR = '10.99.0.3';
 
 interface Options {
   calibration: number;
@@ -82,6 +84,8 @@ function makeLab(name: string): Lab {
     sh('ip', ['-n', ns, 'link', 'set', ifc, 'up']);
     sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
   }
+  // A third host beside the attacker: its ARP chatter is the background's (the replayed capture has none).
+  sh('ip', ['-n', lab.attackNs, 'addr', 'add', `${NEIGHBOUR}/24`, 'dev', lab.attackIf]);
   // The ping sweep targets 10.99.1.0/24 through the target, so its probes cross the capture.
   sh('ip', ['-n', lab.attackNs, 'route', 'add', '10.99.1.0/24', 'via', TARGET]);
   return lab;
@@ -106,10 +110,22 @@ function dayMultiplier(t: number, total: number, rnd: () => number): number {
 class Background {
   private stopped = false;
   private current: ChildProcess | undefined;
+  private arp: ChildProcess | undefined;
   readonly done: Promise<void>;
 
   constructor(private readonly lab: Lab, private readonly total: number) {
-    this.done = this.loop();
+    this.done = Promise.all([this.loop(), this.chatter()]).then(() => undefined);
+  }
+
+  /** ARP requests from the neighbour every 2 s (answered by the target), as on any LAN. */
+  private async chatter(): Promise<void> {
+    while (!this.stopped) {
+      await new Promise<void>((resolve) => {
+        const p = track(spawn('ip', ['netns', 'exec', this.lab.attackNs, 'timeout', '-s', 'INT', '-k', '5', '65', 'arping', '-q', '-i', this.lab.attackIf, '-S', NEIGHBOUR, '-W', '2', '-c', '30', TARGET], { stdio: 'ignore' }));
+        this.arp = p;
+        p.on('close', () => resolve());
+      });
+    }
   }
 
   private async loop(): Promise<void> {
@@ -131,6 +147,7 @@ class Background {
   async stop(): Promise<void> {
     this.stopped = true;
     this.current?.kill('SIGINT');
+    this.arp?.kill('SIGINT');
     await this.done;
   }
 }
@@ -291,6 +308,7 @@ function score(): void {
     const name = c.capture.replace(/.*\//, '');
     results.push({ config: 'NetSpot defaults', capture: name, result: netspotEval(c.capture, c.labels, []) });
     results.push({ config: `tuned (${TUNED.slice(2).join(' ')})`, capture: name, result: netspotEval(c.capture, c.labels, TUNED) });
+    results.push({ config: 'tuned, --spot.rebase_after 30', capture: name, result: netspotEval(c.capture, c.labels, [...TUNED, '--spot.rebase_after', '30']) });
     results.push({ config: 'baseline mean+3σ (defaults stats, 1050 periods)', capture: name, result: baseline(c.capture, c.labels, DEFAULT_STATS.filter((s) => s !== 'PERF'), 1050) });
     results.push({ config: 'baseline mean+3σ (tuned stats, 320 periods)', capture: name, result: baseline(c.capture, c.labels, TUNED_STATS, 320) });
   }
