@@ -3,13 +3,14 @@
  * El Abbadi, 2005) with `capacity` monitored keys.
  *
  * A key is four unsigned 32-bit words (an address as `PacketSummary` stores it, or a port
- * packed into the last word). A monitored key's count goes up by one per occurrence; a new key
- * when every slot is taken replaces the key with the smallest count m and starts at m + 1,
- * remembering m as its possible overcount (`error`).
+ * packed into the last word). A monitored key's count goes up by the occurrence's weight
+ * (1, or the sampling stride, see top-talkers.ts); a new key when every slot is taken replaces
+ * the key with the smallest count m and starts at m + weight, remembering m as its possible
+ * overcount (`error`).
  *
- * Bound, for a stream of N keys: every key seen more than N / capacity times is monitored, and
- * a monitored key's true count lies in [count - error, count], with error <= N / capacity. With
- * at most `capacity` distinct keys every count is exact (error 0).
+ * Bound, for a stream of total weight N: every key weighing more than N / capacity is
+ * monitored, and a monitored key's true weight lies in [count - error, count], with
+ * error <= N / capacity. With at most `capacity` distinct keys every count is exact (error 0).
  *
  * Layout: slots hold the keys and counts; a min-heap of slot numbers finds the smallest count;
  * a linear-probing hash index (a quarter full) finds a key's slot. `add` runs per packet and
@@ -27,7 +28,7 @@ export interface HeavyKey {
 
 export class SpaceSaving {
   readonly capacity: number;
-  /** Keys added since the last reset (N). */
+  /** Weight added since the last reset (N). */
   total = 0;
   private size = 0;
   private readonly keys: Uint32Array;
@@ -57,9 +58,9 @@ export class SpaceSaving {
     this.index = new Int32Array(1 << bits);
   }
 
-  /** Counts one occurrence of the key (w0, w1, w2, w3), unsigned 32-bit words. */
-  add(w0: number, w1: number, w2: number, w3: number): void {
-    this.total++;
+  /** Counts one occurrence of weight `weight` of the key (w0, w1, w2, w3), unsigned 32-bit words. */
+  add(w0: number, w1: number, w2: number, w3: number, weight = 1): void {
+    this.total += weight;
     const index = this.index, keys = this.keys;
     const mask = index.length - 1;
     const home = hash(w0, w1, w2, w3) >>> (32 - this.bits);
@@ -67,7 +68,7 @@ export class SpaceSaving {
     for (let s1 = index[i]; s1 !== 0; s1 = index[i]) {
       const o = (s1 - 1) << 2;
       if (keys[o + 3] === w3 && keys[o + 2] === w2 && keys[o + 1] === w1 && keys[o] === w0) {
-        this.counts[s1 - 1]++;
+        this.counts[s1 - 1] += weight;
         this.siftDown(this.where[s1 - 1]);
         return;
       }
@@ -76,7 +77,7 @@ export class SpaceSaving {
     let slot: number;
     if (this.size < this.capacity) {
       slot = this.size++;
-      this.counts[slot] = 1;
+      this.counts[slot] = weight;
       this.errors[slot] = 0;
       this.heap[slot] = slot;
       this.where[slot] = slot;
@@ -88,7 +89,7 @@ export class SpaceSaving {
       i = home;
       while (index[i] !== 0) i = (i + 1) & mask;
       this.errors[slot] = this.counts[slot];
-      this.counts[slot]++;
+      this.counts[slot] += weight;
       this.siftDown(0);
     }
     const o = slot << 2;

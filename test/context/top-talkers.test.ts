@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpaceSaving } from '../../src/context/space-saving.js';
-import { TopTalkers } from '../../src/context/top-talkers.js';
+import { EXACT_PACKETS, STRIDE, TopTalkers } from '../../src/context/top-talkers.js';
 import { addressText } from '../../src/context/address-text.js';
 import { PacketSummary } from '../../src/decode/packet-summary.js';
 import { decodePacket } from '../../src/decode/packet-decoder.js';
@@ -104,10 +104,10 @@ test('addresses are written as dotted quads and RFC 5952 IPv6 text', () => {
 });
 
 /** A period of generated traffic: a busy client, a spoofed SYN flood on one server, IPv6, ARP. */
-function periodSpecs(seed: number): PacketSpec[] {
+function periodSpecs(seed: number, n: number): PacketSpec[] {
   const rnd = prng(seed);
   const specs: PacketSpec[] = [];
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < n; i++) {
     const t = rnd() * 0.99;
     const r = rnd();
     if (r < 0.3) specs.push({ t, kind: 'tcp', src: '192.168.1.10', dst: `10.0.0.${1 + Math.floor(rnd() * 20)}`, sport: 40000, dport: 443 });
@@ -123,8 +123,9 @@ function periodSpecs(seed: number): PacketSpec[] {
   return specs.sort((a, b) => a.t - b.t);
 }
 
-test('top talkers of a generated capture match an independent count of the generator specs', async () => {
-  const specs = periodSpecs(7);
+/** A generated period through the real reader and decoder into TopTalkers, and the counts the generator meant. */
+async function talkersOf(n: number): Promise<{ talkers: TopTalkers; src: Map<string, number>; dst: Map<string, number>; port: Map<string, number>; ip: number }> {
+  const specs = periodSpecs(7, n);
   const { packets } = materialize(specs, 1_700_000_000, 1);
   const path = tempFile('talkers.pcap', writePcap(packets, { linkType: 1, nanos: true }));
   const read = await collectPackets(path);
@@ -136,18 +137,21 @@ test('top talkers of a generated capture match an independent count of the gener
   }
   // Expected, from the specs alone (the default addresses are the scenario's).
   const src = new Map<string, number>(), dst = new Map<string, number>(), port = new Map<string, number>();
-  let ip = 0, l4 = 0;
+  let ip = 0;
   const inc = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
   for (const s of specs) {
     if (s.kind === 'arp') continue;
     ip++;
     inc(src, s.src as string);
     inc(dst, s.dst as string);
-    if (s.kind === 'tcp' || s.kind === 'udp') {
-      l4++;
-      inc(port, `${s.kind}/${s.dport}`);
-    }
+    if (s.kind === 'tcp' || s.kind === 'udp') inc(port, `${s.kind}/${s.dport}`);
   }
+  return { talkers, src, dst, port, ip };
+}
+
+test('top talkers of a generated period (all packets counted) match an independent count of the generator specs', async () => {
+  const { talkers, src, dst, port, ip } = await talkersOf(EXACT_PACKETS); // a little under EXACT_PACKETS IP packets (ARP aside)
+  assert.ok(ip <= EXACT_PACKETS, `${ip} IP packets`);
   const ctx = talkers.context();
   const heaviest = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1])[0];
   // Destinations and ports have few distinct keys: exact counts and shares.
@@ -174,6 +178,22 @@ test('top talkers of a generated capture match an independent count of the gener
   assert.ok(ctx.top_src.some((a) => a.addr === '2001:db8::a'));
 });
 
+test('in a large period the sampled top talkers estimate the generator counts closely and keep the order', async () => {
+  const { talkers, src, dst, port, ip } = await talkersOf(40_000);
+  const ctx = talkers.context();
+  const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]);
+  // The flood target and port, and the busy client, are first; estimates within 10% (sampling
+  // error about sqrt(STRIDE / n)), shares within 2 points.
+  assert.equal(ctx.top_dst[0].addr, sorted(dst)[0][0]);
+  assert.equal(`${ctx.top_dst_port[0].proto}/${ctx.top_dst_port[0].port}`, sorted(port)[0][0]);
+  assert.equal(ctx.top_src[0].addr, '192.168.1.10');
+  for (const [est, truth] of [[ctx.top_dst[0].pkts, sorted(dst)[0][1]], [ctx.top_src[0].pkts, src.get('192.168.1.10')!], [ctx.top_dst_port[0].pkts, sorted(port)[0][1]]]) {
+    assert.ok(Math.abs(est - truth) / truth < 0.1, `estimate ${est} for a true ${truth}`);
+  }
+  assert.ok(Math.abs(ctx.top_dst[0].share - sorted(dst)[0][1] / ip) < 0.02);
+  assert.ok(ctx.top_dst[0].pkts - EXACT_PACKETS > STRIDE, 'sampled beyond the exact start');
+});
+
 test('a spoofed flood shows as a tiny top-source share with a dominant destination and port', () => {
   const talkers = new TopTalkers(5);
   const p = new PacketSummary();
@@ -189,7 +209,8 @@ test('a spoofed flood shows as a tiny top-source share with a dominant destinati
   const ctx = talkers.context();
   assert.ok(ctx.top_src[0].share < 0.001, `top source share ${ctx.top_src[0].share}`);
   assert.equal(ctx.top_dst[0].share, 1);
-  assert.deepEqual(ctx.top_dst_port[0], { port: 80, proto: 'tcp', pkts: 50_000, share: 1 });
+  assert.deepEqual([ctx.top_dst_port[0].port, ctx.top_dst_port[0].proto, ctx.top_dst_port[0].share], [80, 'tcp', 1]);
+  assert.ok(Math.abs(ctx.top_dst_port[0].pkts - 50_000) < 2500, `estimate ${ctx.top_dst_port[0].pkts}`);
   talkers.reset();
   assert.deepEqual(talkers.context(), { top_src: [], top_dst: [], top_dst_port: [] });
 });
