@@ -11,6 +11,7 @@ import { UsageError } from '../util/errors.js';
 import { SpotParameterError, validateSpotConfig } from '../spot/index.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
 import { statNames } from '../stats/index.js';
+import { durationWithin, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS, TIMEOUT_EXPECTED, TIMEOUT_MAX_NS } from './duration.js';
 
 /** A fresh copy of the built-in defaults. */
 export function defaultConfig(): Config {
@@ -139,8 +140,15 @@ export function validateConfig(cfg: unknown): Config {
     problems.push(`bad value for ${key}: ${JSON.stringify(e.value)} (expected ${expected})`);
   }
   if (problems.length > 0) throw new UsageError([...new Set(problems)].join('\n'));
-  // Constraints between SPOT keys (q < 1 - level) hold for every statistic's merged settings.
+  // Durations are checked on their parsed value here, when the config is set, not at start.
   const config = cfg as Config;
+  if (!durationWithin(config.analyzer.period, PERIOD_MIN_NS, PERIOD_MAX_NS)) {
+    problems.push(`bad value for analyzer.period: ${JSON.stringify(config.analyzer.period)} (expected ${PERIOD_EXPECTED})`);
+  }
+  if (!durationWithin(config.miner.timeout, 0, TIMEOUT_MAX_NS)) {
+    problems.push(`bad value for miner.timeout: ${JSON.stringify(config.miner.timeout)} (expected ${TIMEOUT_EXPECTED})`);
+  }
+  // Constraints between SPOT keys (q < 1 - level) hold for every statistic's merged settings.
   for (const stat of statNames) {
     try {
       validateSpotConfig(detectorParams(config, stat));

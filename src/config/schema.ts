@@ -7,11 +7,12 @@
  */
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { statNames } from '../stats/index.js';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, PERIOD_EXPECTED, TIMEOUT_EXPECTED } from './duration.js';
 import { SPOT_CONFIG_DEFAULTS as SPOT } from '../spot/index.js';
 
-const duration = (def: string, description: string) =>
-  Type.String({ default: def, pattern: DURATION_PATTERN, description, expected: 'a duration such as 500ms, 1s or 2m' });
+// The range of each duration key is checked on the parsed value by validateConfig (load.ts).
+const duration = (def: string, description: string, expected: string) =>
+  Type.String({ default: def, pattern: DURATION_PATTERN, maxLength: 64, description, expected });
 
 export const MinerSchema = Type.Object(
   {
@@ -30,14 +31,14 @@ export const MinerSchema = Type.Object(
       default: 0, minimum: 0,
       description: 'live capture: kernel capture buffer in bytes (0 = a large default chosen by NetSpot)', expected: 'a non-negative integer (bytes)',
     }),
-    timeout: duration('0s', 'live capture: stop after this long without packets (0s = never)'),
+    timeout: duration('0s', 'live capture: stop after this long without packets (0s = never; at most 24h)', TIMEOUT_EXPECTED),
   },
   { additionalProperties: false, description: 'Where packets come from' },
 );
 
 export const AnalyzerSchema = Type.Object(
   {
-    period: duration('1s', 'length of a period: statistics are computed and checked once per period'),
+    period: duration('1s', 'length of a period: statistics are computed and checked once per period (1ms to 24h)', PERIOD_EXPECTED),
     stats: Type.Array(
       Type.Union(statNames.map((n) => Type.Literal(n))),
       {
