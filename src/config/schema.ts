@@ -11,6 +11,9 @@ import { DURATION_PATTERN, PERIOD_EXPECTED, TIMEOUT_EXPECTED } from './duration.
 import { SPOT_CONFIG_DEFAULTS as SPOT } from '../spot/index.js';
 
 // The range of each duration key is checked on the parsed value by validateConfig (load.ts).
+/** Longest miner.filter accepted, in characters. */
+export const FILTER_MAX_LENGTH = 512;
+
 const duration = (def: string, description: string, expected: string) =>
   Type.String({ default: def, pattern: DURATION_PATTERN, maxLength: 64, description, expected });
 
@@ -26,7 +29,13 @@ export const MinerSchema = Type.Object(
       default: 65535, minimum: 64, maximum: 262144,
       description: 'live capture: bytes captured per packet', expected: 'an integer from 64 to 262144',
     }),
-    filter: Type.String({ default: '', description: 'BPF filter expression applied to the capture (tcpdump syntax); empty = all packets', expected: 'a BPF expression' }),
+    // libpcap's compile time grows steeply with length ("port 1 or port 2 or ..." takes 55 ms
+    // at 650 characters, 0.7 s at 1300): the bound keeps it short (docs/performance.md).
+    filter: Type.String({
+      default: '', maxLength: FILTER_MAX_LENGTH,
+      description: `BPF filter expression applied to the capture (tcpdump syntax); empty = all packets; at most ${FILTER_MAX_LENGTH} characters`,
+      expected: `a BPF expression of at most ${FILTER_MAX_LENGTH} characters`,
+    }),
     buffer_size: Type.Integer({
       default: 0, minimum: 0,
       description: 'live capture: kernel capture buffer in bytes (0 = a large default chosen by NetSpot)', expected: 'a non-negative integer (bytes)',

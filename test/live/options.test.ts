@@ -24,18 +24,14 @@ test('a bad live option is a usage error naming it', async () => {
   await assert.rejects(openLiveSource({ device: 'lo', snapshotLen: 1.5 }), UsageError);
 });
 
-test('checkBpfFilter accepts good expressions and quotes libpcap on bad ones', { skip: noBinding }, () => {
-  checkBpfFilter('tcp port 80 or (udp and not port 53)');
-  checkBpfFilter('ip', 113);
+test('checkBpfFilter accepts good expressions and quotes libpcap on bad ones', { skip: noBinding }, async () => {
+  await checkBpfFilter('tcp port 80 or (udp and not port 53)');
+  await checkBpfFilter('ip', 113);
   for (const bad of ['tcp prot 80', 'host 300.1.1.1', 'port 70000']) {
-    const err = (() => {
-      try {
-        checkBpfFilter(bad);
-      } catch (e) {
-        return e;
-      }
-      return assert.fail(`${bad} was accepted`);
-    })();
+    const err = await checkBpfFilter(bad).then(
+      () => assert.fail(`${bad} was accepted`),
+      (e: unknown) => e as Error,
+    );
     assert.ok(err instanceof UsageError);
     assert.ok(err.message.includes(JSON.stringify(bad)), err.message);
     if (hasCommand('tcpdump')) {
