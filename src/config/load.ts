@@ -125,6 +125,12 @@ export function getKey(cfg: unknown, key: string): unknown {
   return t;
 }
 
+/** A value as an error message quotes it: JSON, cut after 80 characters (a 40 KB filter is not echoed). */
+function quoteValue(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length <= 80 ? text : `${text.slice(0, 60)}... (${text.length} characters)`;
+}
+
 /** Checks a whole config object; throws a UsageError listing every problem. */
 export function validateConfig(cfg: unknown): Config {
   const problems: string[] = [];
@@ -137,16 +143,16 @@ export function validateConfig(cfg: unknown): Config {
       continue;
     }
     const expected = (keySchema as { expected?: string }).expected ?? e.message.toLowerCase();
-    problems.push(`bad value for ${key}: ${JSON.stringify(e.value)} (expected ${expected})`);
+    problems.push(`bad value for ${key}: ${quoteValue(e.value)} (expected ${expected})`);
   }
   if (problems.length > 0) throw new UsageError([...new Set(problems)].join('\n'));
   // Durations are checked on their parsed value here, when the config is set, not at start.
   const config = cfg as Config;
   if (!durationWithin(config.analyzer.period, PERIOD_MIN_NS, PERIOD_MAX_NS)) {
-    problems.push(`bad value for analyzer.period: ${JSON.stringify(config.analyzer.period)} (expected ${PERIOD_EXPECTED})`);
+    problems.push(`bad value for analyzer.period: ${quoteValue(config.analyzer.period)} (expected ${PERIOD_EXPECTED})`);
   }
   if (!durationWithin(config.miner.timeout, 0, TIMEOUT_MAX_NS)) {
-    problems.push(`bad value for miner.timeout: ${JSON.stringify(config.miner.timeout)} (expected ${TIMEOUT_EXPECTED})`);
+    problems.push(`bad value for miner.timeout: ${quoteValue(config.miner.timeout)} (expected ${TIMEOUT_EXPECTED})`);
   }
   // Constraints between SPOT keys (q < 1 - level) hold for every statistic's merged settings.
   for (const stat of statNames) {

@@ -34,7 +34,7 @@ function notRegular(label: string, path: string, st: Stats, hint: string): Usage
 /** "ENOENT: no such file or directory, open '/x'" -> "no such file or directory (ENOENT)". */
 export function ioReason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  const text = (e?.message ?? String(err)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/s, '');
+  const text = (e?.message ?? String(err)).replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/s, '');
   return e?.code !== undefined ? `${text} (${e.code})` : text;
 }
 
