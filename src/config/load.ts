@@ -126,7 +126,7 @@ export function getKey(cfg: unknown, key: string): unknown {
 }
 
 /** A value as an error message quotes it: JSON, cut after 80 characters (a 40 KB filter is not echoed). */
-function quoteValue(v: unknown): string {
+export function quoteValue(v: unknown): string {
   const text = JSON.stringify(v) ?? String(v);
   return text.length <= 80 ? text : `${text.slice(0, 60)}... (${text.length} characters)`;
 }

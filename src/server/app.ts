@@ -18,6 +18,7 @@ import { registerCatalogRoutes } from './routes/catalog.js';
 import { registerObserveRoutes } from './routes/observe.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { version } from '../util/version.js';
+import { quoteValue } from '../config/load.js';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -147,7 +148,7 @@ function validationDetails(errors: readonly unknown[], context: string): ErrorDe
       const ps = raw.parentSchema ?? {};
       expected = typeof ps.expected === 'string' ? ps.expected : `${raw.message ?? 'a valid value'}`;
       rank = typeof ps.expected === 'string' ? 1 : 0;
-      message = `bad value for ${field === '' ? context : field}: ${JSON.stringify(raw.data) ?? 'nothing'} (expected ${expected})`;
+      message = `bad value for ${field === '' ? context : field}: ${raw.data === undefined ? 'nothing' : quoteValue(raw.data)} (expected ${expected})`;
     }
     if (field === '') field = context;
     // Unions report one error per branch: keep the clearest per field.
