@@ -61,6 +61,9 @@ async function ended(ms = 10_000): Promise<any> {
   }
 }
 
+/** Every test is bounded: a server that hangs fails the test instead of the whole run. */
+const BOUNDED = { timeout: 20_000 };
+
 const base = (): Record<string, unknown> => ({
   miner: { device: capture, filter: '' },
   analyzer: { period: '1s' },
@@ -91,7 +94,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('FIFO as exporter.file.data or exporter.file.alarm: refused at start, the server stays responsive', async () => {
+test('FIFO as exporter.file.data or exporter.file.alarm: refused at start, the server stays responsive', BOUNDED, async () => {
   for (const key of ['data', 'alarm']) {
     const fifo = join(dir, `${key}.fifo`);
     execFileSync('mkfifo', [fifo]);
@@ -103,7 +106,7 @@ test('FIFO as exporter.file.data or exporter.file.alarm: refused at start, the s
   }
 });
 
-test('FIFO as miner.device: refused at start at once; stop and status answer', async () => {
+test('FIFO as miner.device: refused at start at once; stop and status answer', BOUNDED, async () => {
   const fifo = join(dir, 'device.fifo');
   execFileSync('mkfifo', [fifo]);
   assert.equal((await configure({ ...base(), miner: { device: fifo } })).status, 200);
@@ -116,7 +119,7 @@ test('FIFO as miner.device: refused at start at once; stop and status answer', a
   await assertResponsive('a FIFO as miner.device');
 });
 
-test('periods out of bounds are refused by /api/config (400) with the bounds', async () => {
+test('periods out of bounds are refused by /api/config (400) with the bounds', BOUNDED, async () => {
   for (const period of ['50us', '600h', '9'.repeat(400) + 'h']) {
     const r = await configure({ analyzer: { period } });
     assert.equal(r.status, 400, r.text);
@@ -144,7 +147,7 @@ test('1 ms periods over long capture gaps: status answers while running, stop wi
   await assertResponsive('stopping a 1 ms run');
 });
 
-test('a 41 KB BPF filter is refused at once (400), without compiling it', async () => {
+test('a 41 KB BPF filter is refused at once (400), without compiling it', BOUNDED, async () => {
   const filter = Array.from({ length: 2300 }, (_, i) => `host 10.${(i >> 8) & 255}.${i & 255}.1`).join(' or ');
   assert.ok(filter.length > 40_000);
   const rss = rssMiB();
@@ -158,7 +161,7 @@ test('a 41 KB BPF filter is refused at once (400), without compiling it', async 
   await assertResponsive('a huge filter');
 });
 
-test('a private file as miner.device: the error does not quote its content', async () => {
+test('a private file as miner.device: the error does not quote its content', BOUNDED, async () => {
   const secret = join(dir, 'shadow');
   writeFileSync(secret, 'root:$6$SECRETSALT$hash:19000:0:99999:7:::\n', { mode: 0o600 });
   assert.equal((await configure({ ...base(), miner: { device: secret } })).status, 200);
@@ -170,7 +173,7 @@ test('a private file as miner.device: the error does not quote its content', asy
   await assertResponsive('a private file as device');
 });
 
-test('outputs that are the input or each other: refused (409) naming both keys, nothing truncated', async () => {
+test('outputs that are the input or each other: refused (409) naming both keys, nothing truncated', BOUNDED, async () => {
   const copy = join(dir, 'input.pcap');
   writeFileSync(copy, readFileSync(capture));
   const before = readFileSync(copy);
@@ -190,7 +193,7 @@ test('outputs that are the input or each other: refused (409) naming both keys, 
 });
 
 const isRoot = process.getuid?.() === 0;
-test('a full disk fails each run naming the file, and leaks no descriptor', { skip: isRoot ? false : 'needs root to mount a small tmpfs' }, async (t) => {
+test('a full disk fails each run naming the file, and leaks no descriptor', { ...BOUNDED, skip: isRoot ? false : 'needs root to mount a small tmpfs' }, async (t) => {
   const mnt = join(dir, 'full');
   mkdirSync(mnt);
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', mnt]);
