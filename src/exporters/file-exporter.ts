@@ -10,18 +10,31 @@ import { ioReason, openOutputFile, type OutputMode } from '../util/safe-open.js'
 class JsonLinesFile {
   private handle: FileHandle | null = null;
   private pending = '';
+  /** Why the file could not be (re)opened: later records fail loudly instead of vanishing. */
+  private openFailure: Error | null = null;
   /** `key` is the config key that named the file, for messages. */
   constructor(readonly key: string, readonly path: string) {}
 
   async open(mode: OutputMode): Promise<void> {
-    this.handle = await openOutputFile(this.path, this.key, mode);
+    try {
+      this.handle = await openOutputFile(this.path, this.key, mode);
+      this.openFailure = null;
+    } catch (err) {
+      this.openFailure = err as Error;
+      throw err;
+    }
   }
   push(line: string): void {
     this.pending += line + '\n';
   }
   /** Writes the period's lines; an error names the key and the file, and drops those lines. */
   flush(): void {
-    if (this.pending === '' || this.handle === null) return;
+    if (this.pending === '') return;
+    if (this.handle === null) {
+      if (this.openFailure === null) return;
+      this.pending = '';
+      throw new OutputError(`cannot write ${this.key} ${this.path}: the file could not be reopened (${this.openFailure.message})`);
+    }
     const bytes = Buffer.from(this.pending);
     this.pending = '';
     let done = 0;

@@ -156,3 +156,22 @@ test('a write error names the key and the file, fails the run with exit 1 and le
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`cannot write exporter\\.file\\.data ${out}: no space left on device \\(ENOSPC\\)`));
 });
+
+test('after a failed reopen (SIGHUP), records are not dropped silently: the next flush fails naming the file', async () => {
+  const { fileExporter } = await import('../../src/exporters/file-exporter.js');
+  const cfg = await loadConfig({ overrides: [['exporter.file.data', join(dir, 'rotated.json')]] });
+  const e = fileExporter.create(cfg);
+  await e.start('s');
+  // logrotate moved the file away and something put a FIFO in its place.
+  rmSync(join(dir, 'rotated.json'));
+  execFileSync('mkfifo', [join(dir, 'rotated.json')]);
+  await assert.rejects(e.reopen(), /exporter\.file\.data .*rotated\.json is a FIFO/);
+  const record = { timeNs: 1n, series: 's', stats: [], counters: {} } as never;
+  e.data(record);
+  assert.throws(() => e.flush(), (err: Error) => {
+    assert.ok(err instanceof OutputError, String(err));
+    assert.match(err.message, /^cannot write exporter\.file\.data .*rotated\.json: the file could not be reopened/);
+    return true;
+  });
+  await e.close();
+});
