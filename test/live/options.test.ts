@@ -43,3 +43,28 @@ test('checkBpfFilter accepts good expressions and quotes libpcap on bad ones', {
     }
   }
 });
+
+test('a slow BPF compilation runs off the event loop', { skip: noBinding, timeout: 60_000 }, async () => {
+  // About a second of libpcap work (far beyond miner.filter's bound, which the config enforces).
+  const filter = Array.from({ length: 150 }, (_, i) => `host 10.0.0.${i}`).join(' or ');
+  let ticks = 0;
+  let worstGap = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worstGap = Math.max(worstGap, now - last);
+    last = now;
+    ticks++;
+  }, 10);
+  const t = performance.now();
+  try {
+    await checkBpfFilter(filter);
+  } finally {
+    clearInterval(timer);
+  }
+  const took = performance.now() - t;
+  // Held on the loop, the compilation would be one gap as long as itself, with no tick inside.
+  assert.ok(took > 300, `compilation took only ${took.toFixed(0)} ms: the filter is too easy to tell`);
+  assert.ok(ticks >= took / 50, `${ticks} timer ticks in ${took.toFixed(0)} ms`);
+  assert.ok(worstGap < took / 2, `the event loop was held ${worstGap.toFixed(0)} ms of ${took.toFixed(0)} ms`);
+});
