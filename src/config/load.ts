@@ -2,12 +2,12 @@
  * Building the effective configuration: defaults < TOML file < `--section.key value` flags,
  * then one validation pass whose errors name the key, the value and what was expected.
  */
-import { readFile } from 'node:fs/promises';
 import { parse as parseToml } from 'smol-toml';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { ConfigSchema, type Config } from './schema.js';
-import { UsageError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { openInputFile } from '../util/safe-open.js';
 import { SpotParameterError, validateSpotConfig } from '../spot/index.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
 import { statNames } from '../stats/index.js';
@@ -22,9 +22,17 @@ export function defaultConfig(): Config {
 export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Through safe-open: a FIFO or a device given as -c is refused instead of blocking.
+    const handle = await openInputFile(path, 'config file');
+    try {
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
-    throw new UsageError(`cannot read config file ${path}: ${(err as Error).message}`);
+    if (err instanceof UsageError) throw err;
+    // A missing or unreadable file is a usage error here (the user named it on the command line).
+    throw new UsageError(err instanceof InputError ? err.message : `cannot read config file ${path}: ${(err as Error).message}`);
   }
   return parseConfigText(text, path);
 }

@@ -6,6 +6,10 @@ import { defaultsToml } from '../../src/config/defaults-toml.js';
 import { parse } from 'smol-toml';
 import { tempFile } from '../support/run-capture.js';
 import { UsageError } from '../../src/util/errors.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 test('defaults are NetSpot\'s', async () => {
   const cfg = await loadConfig();
@@ -93,4 +97,22 @@ test('miner.filter is bounded to 512 characters', async () => {
     assert.ok(err.message.length < 250);
     return true;
   });
+});
+
+test('a FIFO given as the config file is refused at once; a missing one is named', { timeout: 10_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netspot-cfg-'));
+  try {
+    const fifo = join(dir, 'netspot.toml');
+    execFileSync('mkfifo', [fifo]);
+    const t = performance.now();
+    await assert.rejects(loadConfig({ file: fifo }), (err: Error) => {
+      assert.ok(err instanceof UsageError, String(err));
+      assert.match(err.message, /^config file .*netspot\.toml is a FIFO: only a regular file is accepted/);
+      return true;
+    });
+    assert.ok(performance.now() - t < 2000);
+    await assert.rejects(loadConfig({ file: join(dir, 'missing.toml') }), /^UsageError: cannot open config file .*missing\.toml: no such file or directory \(ENOENT\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
