@@ -185,9 +185,10 @@ test('in a large period the sampled top talkers estimate the generator counts cl
   // The flood target and port, and the busy client, are first; estimates within 10% (sampling
   // error about sqrt(STRIDE / n)), shares within 2 points.
   assert.equal(ctx.top_dst[0].addr, sorted(dst)[0][0]);
-  assert.equal(`${ctx.top_dst_port[0].proto}/${ctx.top_dst_port[0].port}`, sorted(port)[0][0]);
+  // tcp/443 and tcp/80 carry 30% each: near a tie, so only the pair is asserted, not its order.
+  assert.deepEqual(ctx.top_dst_port.slice(0, 2).map((p) => `${p.proto}/${p.port}`).sort(), sorted(port).slice(0, 2).map((e) => e[0]).sort());
   assert.equal(ctx.top_src[0].addr, '192.168.1.10');
-  for (const [est, truth] of [[ctx.top_dst[0].pkts, sorted(dst)[0][1]], [ctx.top_src[0].pkts, src.get('192.168.1.10')!], [ctx.top_dst_port[0].pkts, sorted(port)[0][1]]]) {
+  for (const [est, truth] of [[ctx.top_dst[0].pkts, sorted(dst)[0][1]], [ctx.top_src[0].pkts, src.get('192.168.1.10')!], [ctx.top_dst_port[0].pkts, port.get(`${ctx.top_dst_port[0].proto}/${ctx.top_dst_port[0].port}`)!]]) {
     assert.ok(Math.abs(est - truth) / truth < 0.1, `estimate ${est} for a true ${truth}`);
   }
   assert.ok(Math.abs(ctx.top_dst[0].share - sorted(dst)[0][1] / ip) < 0.02);
