@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
 import type { PacketSource } from '../source/packet-batch.js';
 import { Analyzer, type PeriodResult } from '../analyzer/analyzer.js';
-import { createExporters, type Exporter } from '../exporters/index.js';
+import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
 import { UsageError } from '../util/errors.js';
@@ -37,7 +37,7 @@ export class Session {
     let exporters: Exporter[] = [];
     try {
       const analyzer = new Analyzer(cfg, source.name, hooks.counters);
-      exporters = [...createExporters(cfg), ...(hooks.exporters ?? [])];
+      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning }), ...(hooks.exporters ?? [])];
       for (const e of exporters) await e.start(source.name);
       const pipeline = new Pipeline({
         source, analyzer, exporters, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning, onPeriod: hooks.onPeriod,
@@ -62,6 +62,11 @@ export class Session {
 
   stop(): void {
     this.pipeline.stop();
+  }
+
+  /** Delivery figures of the exporters that report them (network exporters). */
+  exporterHealth(): ExporterHealth[] {
+    return this.exporters.flatMap((e) => (e.health === undefined ? [] : [e.health()]));
   }
 
   async reopenOutputs(): Promise<void> {

@@ -1,0 +1,211 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { statNames } from '../../src/stats/index.js';
+import { INFLUXD, Influxd, influxRows, missingBinary, tempDir } from '../support/servers.js';
+import { readJsonLines } from '../support/json-lines.js';
+
+const bin = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
+const genCapture = fileURLToPath(new URL('../../bench/gen-capture.js', import.meta.url));
+const demo = fileURLToPath(new URL('../../../data/demo-syn-flood.pcap.gz', import.meta.url));
+const STATS = statNames.filter((s) => s !== 'PERF').join(',');
+
+function netspot(args: string[]): { status: number | null; stderr: string } {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+}
+
+/** netspot run in the background; resolves with its exit code, stderr and wall time. */
+function netspotAsync(args: string[]): Promise<{ status: number | null; stderr: string; seconds: number }> {
+  const start = performance.now();
+  const p = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => p.on('exit', (status) => resolve({ status, stderr, seconds: (performance.now() - start) / 1000 })));
+}
+
+function exporterLine(stderr: string): { sent: number; dropped: number; alarms: number } {
+  const m = /exporter influxdb: (\d+) records sent, (\d+) dropped(?: \((\d+) alarms\))?/.exec(stderr);
+  assert.ok(m !== null, `no influxdb line in the summary: ${stderr}`);
+  return { sent: Number(m[1]), dropped: Number(m[2]), alarms: Number(m[3] ?? 0) };
+}
+
+function influxArgs(db: Influxd, database: string): string[] {
+  return [
+    '--exporter.influxdb.data', 'true', '--exporter.influxdb.alarm', 'true', '--exporter.influxdb.address', db.url,
+    '--exporter.influxdb.database', database, '--exporter.influxdb.agent_name', 'sensor-1',
+  ];
+}
+
+/** Data records that have at least one value (a period with none has no InfluxDB point). */
+function withValues(records: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return records.filter((r) => Object.entries(r).some(([k, v]) => k !== 'time' && v !== null));
+}
+
+test('the demo capture in InfluxDB: one point per data record and per alarm, with the same values', async (t) => {
+  const missing = missingBinary(INFLUXD, 'influxdb');
+  if (missing !== null) return t.skip(missing);
+  const db = await Influxd.start();
+  t.after(() => db.cleanup());
+  const out = tempDir('influx-demo');
+  const r = netspot([
+    'run', '-d', demo, '-s', STATS, '-f', join(out, 'data.json'), '--exporter.file.alarm', join(out, 'alarms.json'),
+    '--exporter.console.alarm', 'false', ...influxArgs(db, 'demo'),
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const data = withValues(readJsonLines(readFileSync(join(out, 'data.json'), 'utf8')));
+  const alarms = readJsonLines(readFileSync(join(out, 'alarms.json'), 'utf8'));
+  assert.ok(data.length > 1000 && alarms.length > 20, `${data.length} data records, ${alarms.length} alarms`);
+  assert.deepEqual(exporterLine(r.stderr), { sent: data.length + alarms.length, dropped: 0, alarms: 0 });
+
+  // The database was created by the exporter; everything is in measurement demo-syn-flood.
+  const dataRows = await influxRows(db, 'demo', `SELECT * FROM "demo-syn-flood" WHERE "type" = 'data'`);
+  const alarmRows = await influxRows(db, 'demo', `SELECT * FROM "demo-syn-flood" WHERE "type" = 'alarm'`);
+  assert.equal(dataRows.length, data.length);
+  assert.equal(alarmRows.length, alarms.length, 'alarms of one period do not overwrite each other');
+
+  const byTime = new Map(dataRows.map((row) => [row.time, row]));
+  for (const rec of data) {
+    const row = byTime.get(rec.time);
+    assert.ok(row !== undefined, `no point at ${String(rec.time)}`);
+    assert.equal(row.agent, 'sensor-1');
+    for (const [k, v] of Object.entries(rec)) if (k !== 'time' && v !== null) assert.equal(row[k], v, `${k} at ${String(rec.time)}`);
+  }
+  const alarmKey = (time: unknown, stat: unknown): string => `${String(time)} ${String(stat)}`;
+  const alarmByKey = new Map(alarmRows.map((row) => [alarmKey(row.time, row.stat), row]));
+  for (const a of alarms) {
+    const row = alarmByKey.get(alarmKey(a.time, a.stat));
+    assert.ok(row !== undefined, `no alarm point ${alarmKey(a.time, a.stat)}`);
+    for (const k of ['status', 'value', 'code', 'probability', 'threshold']) assert.equal(row[k], a[k], `${k} of ${alarmKey(a.time, a.stat)}`);
+  }
+});
+
+test('InfluxDB stopped in the middle of a long run and restarted: the run keeps its speed and every point is stored or counted as dropped', async (t) => {
+  const missing = missingBinary(INFLUXD, 'influxdb');
+  if (missing !== null) return t.skip(missing);
+  const db = await Influxd.start();
+  t.after(() => db.cleanup());
+  const dir = tempDir('influx-outage');
+  const capture = join(dir, 'long.pcap');
+  // Three minutes of capture time in 10 ms periods: 18 000 periods, a run of several seconds.
+  const gen = spawnSync(process.execPath, [genCapture, '--packets', '1000000', '--duration', '180', '--out', capture], { encoding: 'utf8' });
+  assert.equal(gen.status, 0, gen.stderr);
+  const run = (database: string, tag: string) =>
+    netspotAsync([
+      'run', '-d', capture, '-s', STATS, '-p', '10ms', '-f', join(dir, `${tag}.data.json`), '--exporter.file.alarm', join(dir, `${tag}.alarms.json`),
+      '--exporter.console.alarm', 'false', ...influxArgs(db, database), '--exporter.influxdb.batch_size', '5000', '--exporter.influxdb.flush_timeout', '10s',
+    ]);
+
+  // One normal run, then the same run with influxd stopped a quarter in and restarted later.
+  const attempt = async (n: number) => {
+    const normal = await run(`normal${n}`, `normal${n}`);
+    assert.equal(normal.status, 0, normal.stderr);
+    assert.equal(exporterLine(normal.stderr).dropped, 0, normal.stderr);
+    const outage = run(`outage${n}`, `outage${n}`);
+    await new Promise((r) => setTimeout(r, normal.seconds * 250));
+    await db.stop();
+    const stoppedFor = Math.max(2000, normal.seconds * 300);
+    await new Promise((r) => setTimeout(r, stoppedFor));
+    await db.restart();
+    const ended = await outage;
+    assert.equal(ended.status, 0, ended.stderr);
+    assert.match(ended.stderr, /warning: exporter influxdb: cannot send to/, 'the outage is reported');
+
+    const data = withValues(readJsonLines(readFileSync(join(dir, `outage${n}.data.json`), 'utf8')));
+    const alarms = readJsonLines(readFileSync(join(dir, `outage${n}.alarms.json`), 'utf8'));
+    const counts = exporterLine(ended.stderr);
+    const storedData = (await influxRows(db, `outage${n}`, `SELECT * FROM "long" WHERE "type" = 'data'`)).length;
+    const storedAlarms = (await influxRows(db, `outage${n}`, `SELECT * FROM "long" WHERE "type" = 'alarm'`)).length;
+    t.diagnostic(`normal run ${normal.seconds.toFixed(2)} s; with influxd stopped for ${(stoppedFor / 1000).toFixed(1)} s: ${ended.seconds.toFixed(2)} s; ` +
+      `${data.length} data records and ${alarms.length} alarms produced, ${storedData} + ${storedAlarms} stored, ${counts.dropped} dropped`);
+    assert.equal(storedData + storedAlarms + counts.dropped, data.length + alarms.length, 'stored + dropped = produced');
+    assert.equal(counts.sent, storedData + storedAlarms, 'sent = stored');
+    assert.equal(storedAlarms, alarms.length, 'alarms are kept in preference to data');
+    return { normal, ended };
+  };
+  // Wall time on a shared machine varies by more than 10% between two runs of the same
+  // thing: a pair that misses the bound is measured once more before concluding.
+  let { normal, ended } = await attempt(1);
+  if (ended.seconds > normal.seconds * 1.1) ({ normal, ended } = await attempt(2));
+  assert.ok(ended.seconds <= normal.seconds * 1.1, `the outage slowed the run: ${ended.seconds.toFixed(2)} s against ${normal.seconds.toFixed(2)} s`);
+});
+
+/** A local HTTP listener standing for InfluxDB 2 (Debian has no InfluxDB 2 to test against). */
+async function recordingServer(status: number): Promise<{ url: string; requests: Array<{ req: IncomingMessage; body: string }>; close: () => Promise<void> }> {
+  const requests: Array<{ req: IncomingMessage; body: string }> = [];
+  const srv = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      requests.push({ req, body });
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json');
+      res.end(status === 204 ? '' : JSON.stringify({ code: 'invalid', message: 'no such bucket' }));
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => srv.close(() => r())) };
+}
+
+test('the v2 API: POST /api/v2/write with org, bucket, ns precision and the token from token_file', async (t) => {
+  const srv = await recordingServer(204);
+  t.after(() => srv.close());
+  const dir = tempDir('influx-v2');
+  writeFileSync(join(dir, 'token'), 's3cr3t-token\n');
+  // Asynchronous: the listener lives in this process.
+  const r = await netspotAsync([
+    'run', '-d', demo, '-s', 'R_SYN', '-f', join(dir, 'data.json'), '--exporter.file.alarm', join(dir, 'alarms.json'), '--exporter.console.alarm', 'false',
+    '--exporter.influxdb.data', 'true', '--exporter.influxdb.alarm', 'true', '--exporter.influxdb.address', srv.url,
+    '--exporter.influxdb.api', 'v2', '--exporter.influxdb.org', 'my org', '--exporter.influxdb.bucket', 'net&spot',
+    '--exporter.influxdb.token_file', join(dir, 'token'), '--exporter.influxdb.batch_size', '100',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(srv.requests.length > 0);
+  let lines: string[] = [];
+  for (const { req, body } of srv.requests) {
+    assert.equal(req.method, 'POST');
+    const url = new URL(req.url!, srv.url);
+    assert.equal(url.pathname, '/api/v2/write');
+    assert.deepEqual(Object.fromEntries(url.searchParams), { org: 'my org', bucket: 'net&spot', precision: 'ns' });
+    assert.equal(req.headers.authorization, 'Token s3cr3t-token');
+    assert.match(req.headers['content-type'] ?? '', /^text\/plain/);
+    lines = lines.concat(body.split('\n').filter((l) => l !== ''));
+  }
+  const data = withValues(readJsonLines(readFileSync(join(dir, 'data.json'), 'utf8')));
+  const alarms = readJsonLines(readFileSync(join(dir, 'alarms.json'), 'utf8'));
+  assert.equal(lines.filter((l) => l.includes(',type=data ')).length, data.length);
+  assert.equal(lines.filter((l) => l.includes(',type=alarm ')).length, alarms.length);
+  assert.match(lines[0], /^demo-syn-flood,agent=local,type=data R_SYN=[\d.e+-]+ \d{19}$/);
+  assert.ok(lines.every((l) => l.startsWith('demo-syn-flood,agent=local,')));
+});
+
+test('a peer that rejects the points: every record counted as dropped and reported, the run unharmed', async (t) => {
+  const srv = await recordingServer(400);
+  t.after(() => srv.close());
+  const dir = tempDir('influx-reject');
+  const r = await netspotAsync([
+    'run', '-d', demo, '-s', 'R_SYN', '-f', join(dir, 'data.json'), '--exporter.console.alarm', 'false',
+    '--exporter.influxdb.data', 'true', '--exporter.influxdb.address', srv.url, '--exporter.influxdb.batch_size', '100',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const data = withValues(readJsonLines(readFileSync(join(dir, 'data.json'), 'utf8')));
+  assert.deepEqual(exporterLine(r.stderr), { sent: 0, dropped: data.length, alarms: 0 });
+  assert.match(r.stderr, /warning: exporter influxdb: dropped \d+ data records: rejected by http:\/\/127\.0\.0\.1:\d+: HTTP 400: no such bucket/);
+});
+
+test('config mistakes name the key: v2 without a token, an unreadable password_file, a bad address', () => {
+  const base = ['run', '-d', demo, '-q', '--exporter.influxdb.data', 'true'];
+  let r = netspot([...base, '--exporter.influxdb.api', 'v2', '--exporter.influxdb.org', 'o', '--exporter.influxdb.bucket', 'b']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /exporter\.influxdb\.token \(or token_file\) is needed with api = "v2"/);
+  r = netspot([...base, '--exporter.influxdb.password_file', '/nonexistent/pw']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /cannot read exporter\.influxdb\.password_file \/nonexistent\/pw/);
+  r = netspot([...base, '--exporter.influxdb.address', 'localhost:8086']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /bad value for exporter\.influxdb\.address: "localhost:8086"/);
+});
