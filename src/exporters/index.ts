@@ -7,11 +7,12 @@ import type { Exporter, ExporterContext, ExporterDef } from './exporter.js';
 import { consoleExporter } from './console-exporter.js';
 import { fileExporter } from './file-exporter.js';
 import { influxdbExporter } from './influxdb/influxdb-exporter.js';
+import { socketExporter } from './socket/socket-exporter.js';
 
 export type { Exporter, ExporterContext, ExporterDef, ExporterHealth } from './exporter.js';
 export { expandSeriesPath } from './file-exporter.js';
 
-export const exporterDefs: readonly ExporterDef[] = [consoleExporter, fileExporter, influxdbExporter];
+export const exporterDefs: readonly ExporterDef[] = [consoleExporter, fileExporter, influxdbExporter, socketExporter];
 
 /** The exporters the config enables, created but not started. */
 export function createExporters(cfg: Config, ctx: ExporterContext = {}): Exporter[] {

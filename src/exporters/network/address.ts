@@ -1,9 +1,10 @@
 /** Network exporter addresses: unix:///path, tcp://host:port, udp://host:port (NetSpot's forms). */
 import { UsageError } from '../../util/errors.js';
 
-export type PeerAddress =
-  | { readonly scheme: 'unix'; readonly path: string; readonly text: string }
-  | { readonly scheme: 'tcp' | 'udp'; readonly host: string; readonly port: number; readonly text: string };
+export interface UnixAddress { readonly scheme: 'unix'; readonly path: string; readonly text: string }
+export interface TcpAddress { readonly scheme: 'tcp'; readonly host: string; readonly port: number; readonly text: string }
+export interface UdpAddress { readonly scheme: 'udp'; readonly host: string; readonly port: number; readonly text: string }
+export type PeerAddress = UnixAddress | TcpAddress | UdpAddress;
 
 /** Parses `value` of config key `key`; a UsageError names both when it is not an address. */
 export function parsePeerAddress(key: string, value: string, schemes: readonly string[] = ['unix', 'tcp', 'udp']): PeerAddress {
@@ -22,5 +23,6 @@ export function parsePeerAddress(key: string, value: string, schemes: readonly s
   if (hp === null) throw bad('host and port needed');
   const port = Number(hp[3]);
   if (!(port >= 1 && port <= 65535)) throw bad(`port ${hp[3]} out of range`);
-  return { scheme: scheme as 'tcp' | 'udp', host: hp[1] ?? hp[2], port, text: value };
+  const host = hp[1] ?? hp[2];
+  return scheme === 'tcp' ? { scheme, host, port, text: value } : { scheme: 'udp', host, port, text: value };
 }

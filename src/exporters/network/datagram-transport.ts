@@ -7,7 +7,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { QueuedRecord } from './record-queue.js';
 import type { Transport } from './background-sender.js';
-import type { PeerAddress } from './address.js';
+import type { UdpAddress } from './address.js';
 
 export interface DatagramOptions {
   /** Sent as its own datagram first, each time the socket is (re)created (a CSV header). */
@@ -19,7 +19,7 @@ export class DatagramTransport implements Transport {
   readonly peer: string;
   private socket: Socket | null = null;
 
-  constructor(private readonly address: PeerAddress & { scheme: 'udp' }, private readonly opts: DatagramOptions) {
+  constructor(private readonly address: UdpAddress, private readonly opts: DatagramOptions) {
     this.peer = address.text;
   }
 

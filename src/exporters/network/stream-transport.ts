@@ -6,7 +6,7 @@
 import { connect, type Socket } from 'node:net';
 import type { QueuedRecord } from './record-queue.js';
 import type { Transport } from './background-sender.js';
-import type { PeerAddress } from './address.js';
+import type { TcpAddress, UnixAddress } from './address.js';
 
 export interface StreamOptions {
   /** Sent first on every new connection. */
@@ -20,7 +20,7 @@ export class StreamTransport implements Transport {
   readonly peer: string;
   private socket: Socket | null = null;
 
-  constructor(private readonly address: PeerAddress & { scheme: 'unix' | 'tcp' }, private readonly opts: StreamOptions) {
+  constructor(private readonly address: UnixAddress | TcpAddress, private readonly opts: StreamOptions) {
     this.peer = address.text;
   }
 
