@@ -8,11 +8,12 @@ import { consoleExporter } from './console-exporter.js';
 import { fileExporter } from './file-exporter.js';
 import { influxdbExporter } from './influxdb/influxdb-exporter.js';
 import { socketExporter } from './socket/socket-exporter.js';
+import { syslogExporter } from './syslog/syslog-exporter.js';
 
 export type { Exporter, ExporterContext, ExporterDef, ExporterHealth } from './exporter.js';
 export { expandSeriesPath } from './file-exporter.js';
 
-export const exporterDefs: readonly ExporterDef[] = [consoleExporter, fileExporter, influxdbExporter, socketExporter];
+export const exporterDefs: readonly ExporterDef[] = [consoleExporter, fileExporter, influxdbExporter, socketExporter, syslogExporter];
 
 /** The exporters the config enables, created but not started. */
 export function createExporters(cfg: Config, ctx: ExporterContext = {}): Exporter[] {

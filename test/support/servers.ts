@@ -4,8 +4,8 @@
  * instance is used or touched.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -156,4 +156,70 @@ export interface InfluxResult {
 
 export function hasBinary(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+export const RSYSLOGD = '/usr/sbin/rsyslogd';
+
+/**
+ * rsyslogd with its own config: UDP and TCP inputs on free ports and a unix datagram socket
+ * in a temporary directory; every message it receives is written to `out` as one line of
+ * tab-separated fields as rsyslog parsed them.
+ */
+export class Rsyslogd {
+  static readonly FIELDS = ['pri', 'protocol-version', 'timereported', 'hostname', 'app-name', 'procid', 'msgid', 'structured-data', 'msg'] as const;
+  private constructor(
+    private readonly server: ServerProcess,
+    readonly dir: string,
+    readonly udpPort: number,
+    readonly tcpPort: number,
+    readonly socketPath: string,
+    readonly out: string,
+  ) {}
+
+  static async start(): Promise<Rsyslogd> {
+    const dir = tempDir('rsyslogd');
+    const udpPort = await freePort();
+    const tcpPort = await freePort();
+    const socketPath = join(dir, 'log.sock');
+    const out = join(dir, 'messages.tsv');
+    const props = Rsyslogd.FIELDS.map((f, i) => `property(name="${f}"${f === 'timereported' ? ' dateFormat="rfc3339"' : ''})${i < Rsyslogd.FIELDS.length - 1 ? ' constant(value="\\t")' : ' constant(value="\\n")'}`);
+    writeFileSync(join(dir, 'rsyslog.conf'), [
+      `global(workDirectory="${dir}" maxMessageSize="64k")`,
+      'module(load="imudp")', 'module(load="imtcp")', 'module(load="imuxsock" SysSock.Use="off")',
+      `input(type="imudp" address="127.0.0.1" port="${udpPort}")`,
+      `input(type="imtcp" address="127.0.0.1" port="${tcpPort}")`,
+      `input(type="imuxsock" Socket="${socketPath}" UseSpecialParser="off" ParseHostname="on" IgnoreTimestamp="off")`,
+      `template(name="fields" type="list") { ${props.join(' ')} }`,
+      `if $app-name != "rsyslogd" then { action(type="omfile" file="${out}" template="fields" flushInterval="1" asyncWriting="off") }`,
+      '',
+    ].join('\n'));
+    const server = new ServerProcess(spawn(RSYSLOGD, ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const r = new Rsyslogd(server, dir, udpPort, tcpPort, socketPath, out);
+    await waitFor(`rsyslogd listening (${server.output.slice(-500)})`, async () => {
+      if (!server.running) throw new Error(`rsyslogd exited: ${server.output.slice(-2000)}`);
+      if (!existsSync(socketPath)) return undefined;
+      return new Promise<true | undefined>((resolve) => {
+        const c = createConnection({ port: tcpPort, host: '127.0.0.1' }, () => {
+          c.destroy();
+          resolve(true);
+        });
+        c.on('error', () => resolve(undefined));
+      });
+    });
+    return r;
+  }
+
+  /** What rsyslog wrote so far, one record of parsed fields per message. */
+  messages(): Array<Record<(typeof Rsyslogd.FIELDS)[number], string>> {
+    if (!existsSync(this.out)) return [];
+    return readFileSync(this.out, 'utf8').split('\n').filter((l) => l !== '').map((l) => {
+      const f = l.split('\t');
+      return Object.fromEntries(Rsyslogd.FIELDS.map((k, i) => [k, f[i]])) as Record<(typeof Rsyslogd.FIELDS)[number], string>;
+    });
+  }
+
+  async cleanup(): Promise<void> {
+    await this.server.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }

@@ -30,8 +30,14 @@ export class DatagramTransport implements Transport {
       const pre = this.opts.preamble?.();
       if (pre !== undefined && pre !== '') await this.sendOne(s, pre);
     }
-    for (const r of batch) await this.sendOne(s, this.opts.frame(r.payload));
+    for (let i = this.progress.get(batch) ?? 0; i < batch.length; i++) {
+      this.progress.set(batch, i);
+      await this.sendOne(s, this.opts.frame(batch[i].payload));
+    }
   }
+
+  // How far a batch got before a send failed: its retry starts there (no duplicates).
+  private readonly progress = new WeakMap<readonly QueuedRecord[], number>();
 
   async close(): Promise<void> {
     const s = this.socket;
