@@ -1,10 +1,13 @@
 /**
  * Writes batches of line-protocol points over HTTP: InfluxDB 1.x's `/write` (creating the
- * database first, as NetSpot does) or InfluxDB 2's `/api/v2/write`. HTTP keeps its connections
- * in undici's pool, which reconnects by itself; a refused connection or a 5xx is retried by the
- * sender, a 4xx other than a missing database is a rejection (retrying cannot help).
+ * database first, as NetSpot does) or InfluxDB 2's `/api/v2/write`. Node's own HTTP client
+ * with a keep-alive agent, which reconnects by itself: undici would cost a quarter second of
+ * CPU at every start (loading and compiling its parser) for a few requests a second. A
+ * refused connection, a timeout or a 5xx is retried by the sender; a 4xx other than a missing
+ * database is a rejection (retrying cannot help).
  */
-import { Pool } from 'undici';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { QueuedRecord } from '../network/record-queue.js';
 import { RejectedError, type Transport } from '../network/background-sender.js';
 
@@ -17,7 +20,8 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 export class InfluxWriter implements Transport {
   readonly peer: string;
-  private readonly pool: Pool;
+  private readonly url: URL;
+  private readonly agent: HttpAgent;
   private readonly writePath: string;
   private readonly queryPath: string;
   private readonly headers: Record<string, string>;
@@ -25,9 +29,10 @@ export class InfluxWriter implements Transport {
 
   constructor(address: string, private readonly target: InfluxTarget) {
     const url = new URL(address);
+    this.url = url;
     this.peer = url.origin;
     const base = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, { connections: 2, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS, connectTimeout: 5000 });
+    this.agent = url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
     this.headers = { 'content-type': 'text/plain; charset=utf-8' };
     if (target.api === 'v1') {
       this.writePath = `${base}/write?${new URLSearchParams({ db: target.database, precision: 'ns' })}`;
@@ -45,8 +50,8 @@ export class InfluxWriter implements Transport {
     if (this.target.api === 'v1' && !this.databaseReady) await this.createDatabase(signal);
     let body = '';
     for (const r of batch) body += r.payload + '\n';
-    const res = await this.pool.request({ method: 'POST', path: this.writePath, headers: this.headers, body, signal });
-    const text = await res.body.text();
+    const res = await this.post(this.writePath, this.headers, body, signal);
+    const text = res.text;
     if (res.statusCode === 204 || res.statusCode === 200) return;
     const why = `HTTP ${res.statusCode}${text === '' ? '' : `: ${errorText(text)}`}`;
     if (res.statusCode === 404 && this.target.api === 'v1' && /database not found/i.test(text)) {
@@ -58,7 +63,29 @@ export class InfluxWriter implements Transport {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    this.agent.destroy();
+  }
+
+  private post(path: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<{ statusCode: number; text: string }> {
+    const u = this.url;
+    return new Promise((resolve, reject) => {
+      const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
+        {
+          hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path, method: 'POST', agent: this.agent, signal, timeout: REQUEST_TIMEOUT_MS,
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, text }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   private async createDatabase(signal: AbortSignal): Promise<void> {
@@ -66,8 +93,8 @@ export class InfluxWriter implements Transport {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (this.headers.authorization !== undefined) headers.authorization = this.headers.authorization;
     const q = `CREATE DATABASE "${t.database.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-    const res = await this.pool.request({ method: 'POST', path: this.queryPath, headers, body: new URLSearchParams({ q }).toString(), signal });
-    const text = await res.body.text();
+    const res = await this.post(this.queryPath, headers, new URLSearchParams({ q }).toString(), signal);
+    const text = res.text;
     // A user without admin rights may still write to an existing database: go on and let the write tell.
     if (res.statusCode >= 500) throw new Error(`creating database ${t.database}: HTTP ${res.statusCode}: ${errorText(text)}`);
     this.databaseReady = true;

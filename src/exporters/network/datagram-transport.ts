@@ -49,12 +49,21 @@ export class DatagramTransport implements Transport {
     return new Promise((resolve, reject) => {
       s.send(text, (err) => {
         if (err) {
-          if (this.socket === s) this.socket = null;
-          s.close();
+          this.discard(s);
           reject(err);
         } else resolve();
       });
     });
+  }
+
+  /** Forgets a socket after an error; the next send opens a new one. */
+  private discard(s: Socket): void {
+    if (this.socket === s) this.socket = null;
+    try {
+      s.close();
+    } catch {
+      // already closed
+    }
   }
 
   private open(): Promise<Socket> {
@@ -62,14 +71,12 @@ export class DatagramTransport implements Transport {
     const s = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
     return new Promise((resolve, reject) => {
       s.once('error', (err) => {
-        s.close();
+        this.discard(s);
         reject(err);
       });
       s.connect(port, host, () => {
         s.removeAllListeners('error');
-        s.on('error', () => {
-          if (this.socket === s) this.socket = null;
-        });
+        s.on('error', () => this.discard(s));
         this.socket = s;
         resolve(s);
       });
