@@ -93,7 +93,7 @@ export const FileExporterSchema = Type.Object(
 const deliveryKeys = {
   queue_size: Type.Integer({
     default: 10000, minimum: 1,
-    description: 'records waiting to be sent at most; when full, the oldest data records are dropped first (alarms last), and counted',
+    description: 'records waiting to be sent at most (besides the batch being sent); when full, the oldest data records are dropped first (alarms last), and counted',
     expected: 'a positive integer',
   }),
   flush_timeout: duration('5s', 'at the end of a run, how long sending what is queued may take; what is left then is counted as dropped'),

@@ -1,16 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, tempDir } from '../support/servers.js';
+import { freePort, tempDir, waitFor } from '../support/servers.js';
 import { readJsonLines } from '../support/json-lines.js';
 
 const bin = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
 const demo = fileURLToPath(new URL('../../../data/demo-syn-flood.pcap.gz', import.meta.url));
+const genCapture = fileURLToPath(new URL('../../bench/gen-capture.js', import.meta.url));
 const STATS = ['R_SYN', 'TRAFFIC', 'AVG_PKT_SIZE'];
 
 function netspot(args: string[]): Promise<{ status: number | null; stderr: string }> {
@@ -165,4 +166,34 @@ test('a bad socket address is refused before the run, naming the key', async () 
   const r = await netspot(['run', '-d', demo, '-q', '--exporter.socket.alarm', 'tcp://localhost']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /bad value for exporter\.socket\.alarm: "tcp:\/\/localhost" \(expected unix:\/\/\/path, tcp:\/\/host:port, udp:\/\/host:port: host and port needed\)/);
+});
+
+test('SIGTERM with the peer down: the run ends within flush_timeout and every record it made is counted as dropped', async () => {
+  const dir = tempDir('socket-sigterm');
+  const deadPort = await freePort();
+  // Three minutes of dense traffic in 5 ms periods: a run of several seconds, stopped after 2.
+  const capture = join(dir, 'long.pcap');
+  const gen = spawnSync(process.execPath, [genCapture, '--packets', '1000000', '--duration', '180', '--out', capture], { encoding: 'utf8' });
+  assert.equal(gen.status, 0, gen.stderr);
+  const p = spawn(process.execPath, [
+    bin, 'run', '-d', capture, '-p', '5ms', '-f', join(dir, 'data.json'), '--exporter.console.alarm', 'false',
+    '--exporter.socket.data', `tcp://127.0.0.1:${deadPort}`, '--exporter.socket.queue_size', '100', '--exporter.socket.flush_timeout', '1s',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => p.on('exit', (code) => resolve(code)));
+  // Running once the file exporter wrote its first periods; then a second more.
+  await waitFor('the first records', async () => (existsSync(join(dir, 'data.json')) && statSync(join(dir, 'data.json')).size > 0 ? true : undefined));
+  await new Promise((r) => setTimeout(r, 1000));
+  const killedAt = performance.now();
+  p.kill('SIGTERM');
+  assert.equal(await exited, 0, stderr);
+  const seconds = (performance.now() - killedAt) / 1000;
+  assert.ok(seconds < 3, `exit ${seconds.toFixed(1)} s after SIGTERM (flush_timeout 1 s)`);
+  const produced = readFileSync(join(dir, 'data.json'), 'utf8').split('\n').filter((l) => l !== '').length;
+  assert.ok(produced > 100 && produced < 36_000, `${produced} records before the stop`);
+  assert.match(stderr, new RegExp(`exporter socket: 0 records sent, ${produced} dropped`));
+  assert.match(stderr, /warning: exporter socket: dropped \d+ data records: queue full \(queue_size 100\)/);
+  // What waited at the end: the queue (100) and the batch being retried (100).
+  assert.match(stderr, /warning: exporter socket: dropped 200 data records: not sent within flush_timeout 1 s \(connect ECONNREFUSED/);
 });

@@ -16,7 +16,7 @@ export function formatSummary(session: Session, st: PipelineStatus, elapsedSecon
   for (const h of session.exporterHealth()) {
     lines.push(
       `netspot: exporter ${h.name}: ${h.sent} records sent, ${h.dropped} dropped` +
-        (h.droppedAlarms > 0 ? ` (${h.droppedAlarms} alarms)` : '') + (h.queued > 0 ? `, ${h.queued} unsent` : ''),
+        (h.droppedAlarms > 0 ? ` (${h.droppedAlarms} alarms)` : ''),
     );
   }
   return lines.join('\n');
