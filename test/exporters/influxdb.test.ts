@@ -183,6 +183,30 @@ test('the v2 API: POST /api/v2/write with org, bucket, ns precision and the toke
   assert.ok(lines.every((l) => l.startsWith('demo-syn-flood,agent=local,')));
 });
 
+test('v1 with a user: CREATE DATABASE first, then /write with db and ns precision, basic authentication from password_file', async (t) => {
+  const srv = await recordingServer(204);
+  t.after(() => srv.close());
+  const dir = tempDir('influx-v1-auth');
+  writeFileSync(join(dir, 'pw'), 'pa:ss word\nignored second line\n');
+  const r = await netspotAsync([
+    'run', '-d', demo, '-s', 'R_SYN', '--exporter.console.alarm', 'false', '--exporter.influxdb.alarm', 'true', '--exporter.influxdb.address', `${srv.url}/influx/`,
+    '--exporter.influxdb.database', 'my "db"', '--exporter.influxdb.username', 'netspot', '--exporter.influxdb.password_file', join(dir, 'pw'),
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const basic = `Basic ${Buffer.from('netspot:pa:ss word').toString('base64')}`;
+  const [create, ...writes] = srv.requests;
+  assert.equal(new URL(create.req.url!, srv.url).pathname, '/influx/query');
+  assert.equal(new URLSearchParams(create.body).get('q'), 'CREATE DATABASE "my \\"db\\""');
+  assert.equal(create.req.headers.authorization, basic);
+  assert.ok(writes.length > 0);
+  for (const { req } of writes) {
+    const url = new URL(req.url!, srv.url);
+    assert.equal(url.pathname, '/influx/write');
+    assert.deepEqual(Object.fromEntries(url.searchParams), { db: 'my "db"', precision: 'ns' });
+    assert.equal(req.headers.authorization, basic);
+  }
+});
+
 test('a peer that rejects the points: every record counted as dropped and reported, the run unharmed', async (t) => {
   const srv = await recordingServer(400);
   t.after(() => srv.close());
