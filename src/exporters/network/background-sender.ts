@@ -87,7 +87,8 @@ export class BackgroundSender {
   /** Sends what is queued (called at each period end): now if a batch is full, else a little later. */
   wake(): void {
     if (this.running || this.abort.signal.aborted || this.queue.length === 0) return;
-    if (this.queue.length < this.opts.batchSize && !this.closed) {
+    // Waiting for a full batch makes sense only while the queue has room to spare.
+    if (this.queue.length < Math.min(this.opts.batchSize, Math.ceil(this.opts.queueSize / 2)) && !this.closed) {
       this.lingerTimer ??= setTimeout(() => {
         this.lingerTimer = undefined;
         this.start();
