@@ -194,6 +194,7 @@ test('SIGTERM with the peer down: the run ends within flush_timeout and every re
   assert.ok(produced > 100 && produced < 36_000, `${produced} records before the stop`);
   assert.match(stderr, new RegExp(`exporter socket: 0 records sent, ${produced} dropped`));
   assert.match(stderr, /warning: exporter socket: dropped \d+ data records: queue full \(queue_size 100\)/);
-  // What waited at the end: the queue (100) and the batch being retried (100).
-  assert.match(stderr, /warning: exporter socket: dropped 200 data records: not sent within flush_timeout 1 s \(connect ECONNREFUSED/);
+  // What waited at the end: the full queue (100) and the batch being retried.
+  const left = /warning: exporter socket: dropped (\d+) data records: not sent within flush_timeout 1 s \(connect ECONNREFUSED/.exec(stderr);
+  assert.ok(left !== null && Number(left[1]) > 100 && Number(left[1]) <= 200, stderr);
 });
