@@ -149,10 +149,14 @@ test('a peer that comes up late: the exporter retries, connects, and delivers ev
   const port = await freePort();
   let tcp: Awaited<ReturnType<typeof streamListener>> | undefined;
   t.after(() => tcp?.server.close());
-  // Well after the run's last period (the run takes about a second): the records wait in the queue.
-  const late = setTimeout(() => void streamListener({ port }).then((l) => (tcp = l)), 4000);
-  t.after(() => clearTimeout(late));
+  // The listener opens once the run wrote its last period (all 1150) to the file: by then
+  // every record waits in the exporter's queue and the first attempts have failed.
+  const dataFile = join(dir, 'data.json');
+  const late = waitFor('the last period in the file', async () =>
+    existsSync(dataFile) && readFileSync(dataFile, 'utf8').split('\n').length > 1150 ? true : undefined, 60_000,
+  ).then(async () => (tcp = await streamListener({ port })));
   const run = await runDemo(dir, ['--exporter.socket.data', `tcp://127.0.0.1:${port}`, '--exporter.socket.flush_timeout', '20s']);
+  await late;
   assert.match(run.stderr, /warning: exporter socket: cannot send to tcp:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/);
   assert.match(run.stderr, /warning: exporter socket: sending to tcp:\/\/127\.0\.0\.1:\d+ again after/);
   assert.match(run.stderr, new RegExp(`exporter socket: ${run.data.length} records sent, 0 dropped`));
