@@ -2,51 +2,15 @@
  * [exporter.influxdb]: data points and alarms in InfluxDB (NetSpot's keys, plus the v2 API).
  * The analysis only formats points and queues them; a BackgroundSender writes them.
  */
-import type { Exporter, ExporterContext, ExporterDef, ExporterHealth } from '../exporter.js';
+import type { Exporter, ExporterContext, ExporterDef } from '../exporter.js';
 import type { Config } from '../../config/schema.js';
-import type { AlarmRecord, DataRecord } from '../../records/index.js';
 import { UsageError } from '../../util/errors.js';
 import { BackgroundSender } from '../network/background-sender.js';
+import { QueuedExporter } from '../network/queued-exporter.js';
 import { deliverySettings } from '../network/delivery-settings.js';
 import { readSecret } from '../network/secret.js';
 import { alarmPoint, dataPoint } from './line-protocol.js';
 import { InfluxWriter, type InfluxTarget } from './influx-writer.js';
-
-class InfluxdbExporter implements Exporter {
-  readonly name = 'influxdb';
-  constructor(
-    private readonly sender: BackgroundSender,
-    private readonly sendData: boolean,
-    private readonly sendAlarms: boolean,
-    private readonly agent: string,
-  ) {}
-
-  async start(): Promise<void> {}
-
-  data(r: DataRecord): void {
-    if (!this.sendData) return;
-    const line = dataPoint(r, this.agent);
-    if (line !== null) this.sender.push('data', line);
-  }
-
-  alarm(a: AlarmRecord): void {
-    if (this.sendAlarms) this.sender.push('alarm', alarmPoint(a, this.agent));
-  }
-
-  flush(): void {
-    this.sender.wake();
-  }
-
-  async reopen(): Promise<void> {}
-
-  close(): Promise<void> {
-    return this.sender.close();
-  }
-
-  health(): ExporterHealth {
-    return this.sender.health();
-  }
-}
 
 function target(cfg: Config): InfluxTarget {
   const c = cfg.exporter.influxdb;
@@ -87,6 +51,10 @@ export const influxdbExporter: ExporterDef = {
     const sender = new BackgroundSender({
       name: 'influxdb', transport: writer, batchSize: c.batch_size, ...deliverySettings(c), onWarning: ctx.onWarning,
     });
-    return new InfluxdbExporter(sender, c.data, c.alarm, c.agent_name);
+    return new QueuedExporter(
+      'influxdb',
+      c.data ? { sender, format: (r) => dataPoint(r, c.agent_name) } : null,
+      c.alarm ? { sender, format: (a) => alarmPoint(a, c.agent_name) } : null,
+    );
   },
 };

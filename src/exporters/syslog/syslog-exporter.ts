@@ -4,10 +4,10 @@
  * (RFC 6587); unix: a datagram socket such as /dev/log.
  */
 import { hostname } from 'node:os';
-import type { Exporter, ExporterContext, ExporterDef, ExporterHealth } from '../exporter.js';
+import type { Exporter, ExporterContext, ExporterDef } from '../exporter.js';
 import type { Config } from '../../config/schema.js';
-import type { AlarmRecord, DataRecord } from '../../records/index.js';
 import { BackgroundSender, type Transport } from '../network/background-sender.js';
+import { QueuedExporter } from '../network/queued-exporter.js';
 import { deliverySettings } from '../network/delivery-settings.js';
 import { parsePeerAddress } from '../network/address.js';
 import { transportFor } from '../network/transport-for.js';
@@ -15,40 +15,6 @@ import { UnixDatagramTransport } from '../network/unix-datagram-transport.js';
 import { FACILITY_CODES, alarmMessage, dataMessage, headerField, octetCounted, type SyslogHeader } from './rfc5424.js';
 
 const BATCH = 500;
-
-class SyslogExporter implements Exporter {
-  readonly name = 'syslog';
-  constructor(
-    private readonly sender: BackgroundSender,
-    private readonly header: SyslogHeader,
-    private readonly sendData: boolean,
-    private readonly sendAlarms: boolean,
-  ) {}
-
-  async start(): Promise<void> {}
-
-  data(r: DataRecord): void {
-    if (this.sendData) this.sender.push('data', dataMessage(r, this.header));
-  }
-
-  alarm(a: AlarmRecord): void {
-    if (this.sendAlarms) this.sender.push('alarm', alarmMessage(a, this.header));
-  }
-
-  flush(): void {
-    this.sender.wake();
-  }
-
-  async reopen(): Promise<void> {}
-
-  close(): Promise<void> {
-    return this.sender.close();
-  }
-
-  health(): ExporterHealth {
-    return this.sender.health();
-  }
-}
 
 export const syslogExporter: ExporterDef = {
   name: 'syslog',
@@ -70,6 +36,10 @@ export const syslogExporter: ExporterDef = {
       procId: String(process.pid),
     };
     const sender = new BackgroundSender({ name: 'syslog', transport, batchSize: BATCH, ...deliverySettings(c), onWarning: ctx.onWarning });
-    return new SyslogExporter(sender, header, c.data, c.alarm);
+    return new QueuedExporter(
+      'syslog',
+      c.data ? { sender, format: (r) => dataMessage(r, header) } : null,
+      c.alarm ? { sender, format: (a) => alarmMessage(a, header) } : null,
+    );
   },
 };
