@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { parseDuration, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS } from '../config/duration.js';
 import type { PacketSource } from '../source/packet-batch.js';
 import { Analyzer, type PeriodResult } from '../analyzer/analyzer.js';
-import { createExporters, type Exporter } from '../exporters/index.js';
+import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
 import { UsageError } from '../util/errors.js';
@@ -41,7 +41,7 @@ export class Session {
     let exporters: Exporter[] = [];
     try {
       const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters, onWarning: hooks.onWarning });
-      exporters = [...createExporters(cfg), ...(hooks.exporters ?? [])];
+      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning }), ...(hooks.exporters ?? [])];
       // Before any output is truncated: no output may be the input or another output.
       const files: NamedFile[] = source.live ? [] : [{ key: 'miner.device', path: cfg.miner.device }];
       for (const e of exporters) files.push(...(e.outputFiles?.(source.name) ?? []));
@@ -83,6 +83,11 @@ export class Session {
 
   stop(): void {
     this.pipeline.stop();
+  }
+
+  /** Delivery figures of the exporters that report them (network exporters). */
+  exporterHealth(): ExporterHealth[] {
+    return this.exporters.flatMap((e) => (e.health === undefined ? [] : [e.health()]));
   }
 
   async reopenOutputs(): Promise<void> {
