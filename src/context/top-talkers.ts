@@ -27,7 +27,7 @@ import { SpaceSaving, type HeavyKey } from './space-saving.js';
 export const MIN_CAPACITY = 64;
 
 /** IP packets of a period that are all counted, before sampling starts. */
-export const EXACT_PACKETS = 256;
+export const EXACT_PACKETS = 1024;
 /** Mean sampling stride after that. */
 export const STRIDE = 32;
 
