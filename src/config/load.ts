@@ -10,7 +10,7 @@ import { ConfigSchema, type Config } from './schema.js';
 import { UsageError } from '../util/errors.js';
 import { SpotParameterError, validateSpotConfig } from '../spot/index.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
-import { statNames } from '../stats/index.js';
+import { ALL_STATS, expandStats, statNames } from '../stats/index.js';
 
 /** A fresh copy of the built-in defaults. */
 export function defaultConfig(): Config {
@@ -141,6 +141,12 @@ export function getKey(cfg: unknown, key: string): unknown {
 /** Checks a whole config object; throws a UsageError listing every problem. */
 export function validateConfig(cfg: unknown): Config {
   const problems: string[] = [];
+  // `all` in analyzer.stats (file, -s, API) becomes the statistics it stands for.
+  const analyzer = isTable(cfg) ? ownValue(cfg, 'analyzer') : undefined;
+  if (isTable(analyzer)) {
+    const stats = ownValue(analyzer, 'stats');
+    if (Array.isArray(stats) && stats.includes(ALL_STATS)) setOwn(analyzer, 'stats', expandStats(stats as string[]));
+  }
   for (const e of Value.Errors(ConfigSchema, cfg)) {
     // Array items are reported by index (analyzer.stats.1): name the key itself.
     const key = e.path.replace(/^\//, '').replaceAll('/', '.').replace(/\.\d+$/, '');

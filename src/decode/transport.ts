@@ -39,5 +39,7 @@ export function decodeTransport(protocol: number, data: Uint8Array, o: number, e
       return;
     }
     out.layers |= LAYER_ICMP;
+    out.icmpType = data[o];
+    out.icmpCode = data[o + 1];
   }
 }
