@@ -13,13 +13,18 @@ export const LAYER_UDP = 1 << 4;
 export const LAYER_ICMP = 1 << 5;
 /** An IPv4/IPv6 fragment other than the first (no transport header to read). */
 export const LAYER_FRAGMENT = 1 << 6;
+/**
+ * An ICMP Destination Unreachable message (ICMPv4 type 3, ICMPv6 type 1, any code): a
+ * rejection, kept as a bit so that the sum counters count it with no call of their own.
+ */
+export const LAYER_ICMP_UNREACH = 1 << 7;
 /** Either IP version. */
 export const LAYER_IP = LAYER_IPV4 | LAYER_IPV6;
 /**
  * Every LAYER_* bit: a new layer bit must be added here (a test checks it), and the counters'
  * shape table (`counters/sum-table.ts`) sizes itself from it.
  */
-export const LAYER_ALL = LAYER_ARP | LAYER_IPV4 | LAYER_IPV6 | LAYER_TCP | LAYER_UDP | LAYER_ICMP | LAYER_FRAGMENT;
+export const LAYER_ALL = LAYER_ARP | LAYER_IPV4 | LAYER_IPV6 | LAYER_TCP | LAYER_UDP | LAYER_ICMP | LAYER_FRAGMENT | LAYER_ICMP_UNREACH;
 
 /** TCP flag bits as in the header's flags byte. */
 export const TCP_FIN = 0x01;
