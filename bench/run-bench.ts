@@ -50,7 +50,7 @@ function sh(cmd: string, args: string[]): { stdout: string; stderr: string } {
 }
 
 /** One `netspot run` as a user would start it (a fresh process): packets/s and peak RSS. */
-function netspotRun(path: string, stats = args.stats): { pps: number; rss: number; summary: string } {
+function netspotRun(path: string, stats = args.stats): { pps: number; rss: number; cpu: number; summary: string } {
   const out = mkdtempSync(join(tmpdir(), 'netspot-bench-'));
   const { stderr } = sh(process.execPath, [
     '--import', './dist/bench/report-rss.js', 'dist/src/cli/netspot.js', 'run', '-d', path,
@@ -60,22 +60,37 @@ function netspotRun(path: string, stats = args.stats): { pps: number; rss: numbe
   const rate = /([\d.]+) ([kM])pkt\/s/.exec(stderr);
   const pps = rate === null ? NaN : Number(rate[1]) * (rate[2] === 'M' ? 1e6 : 1e3);
   const rss = Number(/peak RSS (\d+) MiB/.exec(stderr)?.[1]);
-  return { pps, rss, summary: stderr.split('\n').filter((l) => l.startsWith('netspot:')).join(' | ') };
+  const cpu = Number(/cpu ([\d.]+) s/.exec(stderr)?.[1]);
+  return { pps, rss, cpu, summary: stderr.split('\n').filter((l) => l.startsWith('netspot:')).join(' | ') };
 }
 
-/** Ten and all statistics alternately, `n` pairs: each pair's rates and ratio. */
+/**
+ * Ten and all statistics alternately, `n` pairs: each pair's rates and ratios, by wall clock
+ * (what `netspot run` reports) and by CPU time (user + system of the whole process, less
+ * disturbed by the other processes of a shared machine).
+ */
 function compare(n: number): void {
   const ten = [...NETSPOT_STATS], all = [...statNames];
   netspotRun(capture, ten); // warms the page cache
-  const ratios: number[] = [];
+  const wall: number[] = [], cpu: number[] = [];
   for (let i = 1; i <= n; i++) {
     const a = netspotRun(capture, ten), b = netspotRun(capture, all);
-    ratios.push(b.pps / a.pps);
-    console.log(`pair ${i}: ten ${(a.pps / 1e6).toFixed(2)} Mpkt/s, all ${(b.pps / 1e6).toFixed(2)} Mpkt/s (peak RSS ${a.rss} / ${b.rss} MiB): all at ${((b.pps / a.pps) * 100).toFixed(0)}%`);
+    wall.push(b.pps / a.pps);
+    cpu.push(a.cpu / b.cpu);
+    console.log(
+      `pair ${i}: ten ${(a.pps / 1e6).toFixed(2)} Mpkt/s, ${a.cpu.toFixed(2)} s CPU; all ${(b.pps / 1e6).toFixed(2)} Mpkt/s, ${b.cpu.toFixed(2)} s CPU ` +
+        `(peak RSS ${a.rss} / ${b.rss} MiB): all at ${pct(b.pps / a.pps)} by wall clock, ${pct(a.cpu / b.cpu)} by CPU time`,
+    );
   }
-  ratios.sort((x, y) => x - y);
-  const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
-  console.log(`\nall (${all.length} statistics) vs NetSpot's ten, ${n} alternating pairs: median ${pct(ratios[Math.floor((n - 1) / 2)])}, range ${pct(ratios[0])}-${pct(ratios[n - 1])}`);
+  console.log(`\nall (${all.length} statistics) vs NetSpot's ten, ${n} alternating pairs:`);
+  for (const [what, xs] of [['wall clock', wall], ['CPU time', cpu]] as const) {
+    const s = [...xs].sort((x, y) => x - y);
+    console.log(`  by ${what}: median ${pct(s[Math.floor((n - 1) / 2)])}, range ${pct(s[0])}-${pct(s[n - 1])}`);
+  }
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(0)}%`;
 }
 
 function main(): void {
@@ -88,7 +103,7 @@ function main(): void {
   console.log(`capture ${capture}: ${(statSync(capture).size / 1e9).toFixed(2)} GB`);
 
   const smallRun = netspotRun(small);
-  let best = { pps: 0, rss: 0, summary: '' };
+  let best = { pps: 0, rss: 0, cpu: 0, summary: '' };
   for (let i = 1; i <= 3; i++) {
     const r = netspotRun(capture);
     console.log(`netspot run ${i}: ${r.summary} | peak RSS ${r.rss} MiB`);
