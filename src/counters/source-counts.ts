@@ -12,7 +12,7 @@
 const SLOT = 6;
 const V4_SLOT = 3;
 
-/** Default bound: 65536 sources a period (a table of at most 3.1 MB). */
+/** Default bound: 65536 sources a period (tables of at most 1.5 MB for IPv4, 3.1 MB for IPv6). */
 export const SOURCE_CAPACITY = 1 << 16;
 const INITIAL = 1024;
 
