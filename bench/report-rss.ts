@@ -1,8 +1,6 @@
-/**
- * Preloaded with `node --import` by the benchmarks: prints the peak RSS and the CPU time used
- * (user + system) when the process exits.
- */
+/** Preloaded with `node --import` by the benchmarks: prints the peak RSS and CPU time when the process exits. */
 process.on('exit', () => {
-  const ru = process.resourceUsage();
-  process.stderr.write(`peak RSS ${(ru.maxRSS / 1024).toFixed(0)} MiB\ncpu ${((ru.userCPUTime + ru.systemCPUTime) / 1e6).toFixed(3)} s\n`);
+  const u = process.resourceUsage();
+  process.stderr.write(`peak RSS ${(u.maxRSS / 1024).toFixed(0)} MiB\n`);
+  process.stderr.write(`cpu ${((u.userCPUTime + u.systemCPUTime) / 1e6).toFixed(2)} s\n`);
 });
