@@ -4,16 +4,21 @@
  * descriptor still open, then the new file from its start. Truncation (the file got shorter):
  * reading restarts at 0. A missing file is waited for. Only whole lines are handed over; a
  * partial last line waits for its newline (or for the rotation, which completes it).
+ * A file truncated and written again past its old size between two polls is told by its
+ * content: the last bytes read are no longer where they were.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 
 const CHUNK = 1 << 20;
+/** Bytes before the read position kept to recognise a rewritten file. */
+const TAIL = 256;
 
 export class FollowedFile {
   private fh: FileHandle | null = null;
   private ino = -1;
   private pos = 0;
   private partial: Buffer = Buffer.alloc(0);
+  private tail: Buffer = Buffer.alloc(0);
   private readonly buf = Buffer.alloc(CHUNK);
   lineNo = 0;
   /** Rotations and truncations seen (reported in warnings and tests). */
@@ -46,14 +51,24 @@ export class FollowedFile {
       this.ino = (await this.fh.stat()).ino;
       this.pos = 0;
       this.partial = Buffer.alloc(0);
+      this.tail = Buffer.alloc(0);
     }
     const now = await this.fh.stat();
-    if (now.size < this.pos) {
+    if (now.size < this.pos || !(await this.tailStillThere())) {
       this.truncations++;
       this.pos = 0;
       this.partial = Buffer.alloc(0);
+      this.tail = Buffer.alloc(0);
     }
     await this.drain();
+  }
+
+  private async tailStillThere(): Promise<boolean> {
+    const n = this.tail.length;
+    if (n === 0) return true;
+    const b = Buffer.alloc(n);
+    const { bytesRead } = await (this.fh as FileHandle).read(b, 0, n, this.pos - n);
+    return bytesRead === n && b.equals(this.tail);
   }
 
   /** Reads the current descriptor to its end. */
@@ -63,7 +78,9 @@ export class FollowedFile {
       const { bytesRead } = await fh.read(this.buf, 0, CHUNK, this.pos);
       if (bytesRead === 0) return;
       this.pos += bytesRead;
-      this.split(this.buf.subarray(0, bytesRead));
+      const got = this.buf.subarray(0, bytesRead);
+      this.tail = Buffer.from(bytesRead >= TAIL ? got.subarray(bytesRead - TAIL) : Buffer.concat([this.tail, got]).subarray(-TAIL));
+      this.split(got);
     }
   }
 
@@ -88,6 +105,7 @@ export class FollowedFile {
       this.onLine(this.partial.toString('utf8'), this.lineNo);
     }
     this.partial = Buffer.alloc(0);
+    this.tail = Buffer.alloc(0);
     await this.fh?.close();
     this.fh = null;
     this.lineNo = 0;
