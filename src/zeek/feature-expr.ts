@@ -63,6 +63,7 @@ export function parseFeature(text: string): FeatureExpr {
       if (arg === undefined || eq <= 0) throw new UsageError(`bad feature "${text}": ratio needs FIELD=VALUE, as in ${log}.ratio(conn_state=S0)`);
       const f = fieldArg(arg.slice(0, eq).trim(), text, false);
       let value = arg.slice(eq + 1).trim();
+      if (/["\\\x00-\x1f]/.test(value)) throw new UsageError(`bad feature "${text}": the value may not hold quotes, backslashes or control characters`);
       if (value === 'true') value = 'T';
       if (value === 'false') value = 'F';
       return { name: `${log}.ratio(${f.field}=${value})`, log, op, field: f.field, value };

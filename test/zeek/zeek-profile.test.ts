@@ -13,8 +13,7 @@ import { Backend } from '../../src/backend/backend.js';
 import { ZeekFrontEnd } from '../../src/zeek/zeek-front-end.js';
 import { ZeekLineParser } from '../../src/zeek/line-parser.js';
 import type { AlarmRecord } from '../../src/records/index.js';
-import { prng } from '../support/prng.js';
-import { zeekData } from './zeek-support.js';
+import { writeStatsLog, zeekData } from './zeek-support.js';
 
 test("bro-spotd's shipped profile is read as is", async () => {
   const p = await readSpotProfile(zeekData('bro-spotd.ini'));
@@ -38,26 +37,6 @@ test('profile mistakes are errors naming the file, the line, the key and the val
     assert.throws(() => parseSpotProfile(text, 'p.ini'), (e: Error) => e.name === 'UsageError' && re.test(e.message), text);
   }
 });
-
-const STATS_FIELDS = ['ts', 'peer', 'mem', 'pkts_proc', 'bytes_recv', 'pkts_dropped', 'active_tcp_conns'];
-
-/** A stats.log of `n` reports 300 s apart, with a spike of pkts_proc at `spike` and a dip of active_tcp_conns at `dip`. */
-function writeStatsLog(path: string, n: number, spike: number, dip: number): number[] {
-  const rnd = prng(7);
-  const ts: number[] = [];
-  const lines = ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tstats',
-    '#open\t2024-01-01-00-00-00', `#fields\t${STATS_FIELDS.join('\t')}`, '#types\ttime\tstring\tcount\tcount\tcount\tcount\tcount'];
-  for (let i = 0; i < n; i++) {
-    const t = 1_700_000_000 + 300 * i + 0.25;
-    ts.push(t);
-    const pkts = i === spike ? 5_000_000 : Math.round(100_000 + 20_000 * rnd());
-    const tcp = i === dip ? 3 : Math.round(2000 + 400 * rnd());
-    lines.push([t.toFixed(6), 'zeek', 300, pkts, pkts * 700, '-', tcp].join('\t'));
-  }
-  lines.push('#close\t2024-01-02-00-00-00');
-  writeFileSync(path, lines.join('\n') + '\n');
-  return ts;
-}
 
 test('a profile drives the detectors on stats.log; alarms reach the records and spot-anomaly.log', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'netspot-profile-'));

@@ -1,5 +1,7 @@
 /** Helpers of the Zeek tests: the data files and a run of the front end collecting values. */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prng } from '../support/prng.js';
 import { testDataDir } from '../support/test-data.js';
 import { parseFeatures } from '../../src/zeek/feature-expr.js';
 import { ZeekFrontEnd, type ZeekFrontEndOptions } from '../../src/zeek/zeek-front-end.js';
@@ -36,3 +38,24 @@ export async function runFrontEnd(files: string[], features: string[], opts: Par
   const stats = await fe.run();
   return { periods, observations, stats, warnings };
 }
+
+const STATS_FIELDS = ['ts', 'peer', 'mem', 'pkts_proc', 'bytes_recv', 'pkts_dropped', 'active_tcp_conns'];
+
+/** A stats.log of `n` reports 300 s apart, with a spike of pkts_proc at `spike` and a dip of active_tcp_conns at `dip`. */
+export function writeStatsLog(path: string, n: number, spike: number, dip: number): number[] {
+  const rnd = prng(7);
+  const ts: number[] = [];
+  const lines = ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tstats',
+    '#open\t2024-01-01-00-00-00', `#fields\t${STATS_FIELDS.join('\t')}`, '#types\ttime\tstring\tcount\tcount\tcount\tcount\tcount'];
+  for (let i = 0; i < n; i++) {
+    const t = 1_700_000_000 + 300 * i + 0.25;
+    ts.push(t);
+    const pkts = i === spike ? 5_000_000 : Math.round(100_000 + 20_000 * rnd());
+    const tcp = i === dip ? 3 : Math.round(2000 + 400 * rnd());
+    lines.push([t.toFixed(6), 'zeek', 300, pkts, pkts * 700, '-', tcp].join('\t'));
+  }
+  lines.push('#close\t2024-01-02-00-00-00');
+  writeFileSync(path, lines.join('\n') + '\n');
+  return ts;
+}
+
