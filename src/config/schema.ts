@@ -9,6 +9,7 @@ import { Type, type Static, type TObject, type TProperties } from '@sinclair/typ
 import { statNames } from '../stats/index.js';
 import { DURATION_PATTERN } from './duration.js';
 import { SPOT_CONFIG_DEFAULTS as SPOT } from '../spot/index.js';
+import { ZeekSchema, type ZeekSettings } from '../zeek/zeek-config.js';
 
 const duration = (def: string, description: string) =>
   Type.String({ default: def, pattern: DURATION_PATTERN, description, expected: 'a duration such as 500ms, 1s or 2m' });
@@ -95,7 +96,7 @@ export const ExporterSchema = Type.Object(
 );
 
 export const ConfigSchema = Type.Object(
-  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema },
+  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema, zeek: ZeekSchema },
   { additionalProperties: false },
 );
 
@@ -104,4 +105,5 @@ export interface Config {
   analyzer: { period: string; stats: string[] };
   exporter: Static<typeof ExporterSchema>;
   spot: SpotParams & { [stat: string]: Partial<SpotParams> | number | boolean };
+  zeek: ZeekSettings;
 }

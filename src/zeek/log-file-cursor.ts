@@ -12,6 +12,15 @@ import { ZeekLineError, ZeekLineParser, pathFromFileName } from './line-parser.j
 import type { BadLineReporter, ZeekInputStats } from './input-stats.js';
 import type { ZeekRecord } from './zeek-record.js';
 
+/** Whether a file starts with gzip's magic bytes; false for a file that does not exist (yet). */
+export async function isGzipFile(file: string): Promise<boolean> {
+  try {
+    return await isGzip(file);
+  } catch {
+    return false;
+  }
+}
+
 async function isGzip(file: string): Promise<boolean> {
   let fh;
   try {

@@ -18,8 +18,9 @@ import type { ZeekInputStats } from './input-stats.js';
 import { readSpotProfile, type SpotProfile } from './spot-profile.js';
 import type { ZeekSettings } from './zeek-config.js';
 import { ZeekFrontEnd } from './zeek-front-end.js';
+import { isGzipFile } from './log-file-cursor.js';
 
-export type ZeekRunConfig = Config & { zeek: ZeekSettings };
+export type ZeekRunConfig = Config;
 
 export interface ZeekSessionHooks {
   onWarning?: (message: string) => void;
@@ -60,6 +61,11 @@ export class ZeekSession {
     const latenessNs = z.lateness === '' ? periodNs : parseDuration(z.lateness);
     if (!(latenessNs >= 0)) throw new UsageError(`bad value for zeek.lateness: "${z.lateness}" (expected a duration)`);
     const pollNs = duration('zeek.poll', z.poll);
+    if (z.follow) {
+      for (const f of z.logs) {
+        if (await isGzipFile(f)) throw new UsageError(`cannot follow ${f}: it is gzip-compressed (rotated files are complete: read them without --follow)`);
+      }
+    }
 
     const profile: SpotProfile | undefined = z.profile === '' ? undefined : await readSpotProfile(z.profile);
     // Profile sections that are feature expressions are watched as such; the others name stats.log fields.
