@@ -127,9 +127,23 @@ export function getKey(cfg: unknown, key: string): unknown {
 /** Checks a whole config object; throws a UsageError listing every problem. */
 export function validateConfig(cfg: unknown): Config {
   const problems: string[] = [];
+  // Statistics are upper case: an unknown upper-case [spot.X] is a typo, not a Zeek feature.
+  const spot = getKey(cfg, 'spot');
+  if (isTable(spot)) {
+    for (const [k, v] of Object.entries(spot)) {
+      if (isTable(v) && !statNames.includes(k) && !/^[a-z]/.test(k)) problems.push(`unknown config key "spot.${k}" (no such statistic)`);
+    }
+  }
   for (const e of Value.Errors(ConfigSchema, cfg)) {
     // Array items are reported by index (analyzer.stats.1): name the key itself.
     const key = e.path.replace(/^\//, '').replaceAll('/', '.').replace(/\.\d+$/, '');
+    // [spot."dns.count"]: the feature's name holds dots; its keys are those of [spot].
+    const feature = /^spot\/([^/]+)\/([^/]+)$/.exec(e.path.replace(/^\//, ''));
+    if (feature !== null && !statNames.includes(feature[1]) && schemaOfKey(`spot.${feature[2]}`) !== undefined) {
+      const expected = (schemaOfKey(`spot.${feature[2]}`) as { expected?: string }).expected ?? e.message.toLowerCase();
+      problems.push(`bad value for spot."${feature[1]}".${feature[2]}: ${JSON.stringify(e.value)} (expected ${expected})`);
+      continue;
+    }
     const keySchema = schemaOfKey(key);
     if (keySchema === undefined) {
       problems.push(`unknown config key "${key}"`);

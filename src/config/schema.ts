@@ -71,7 +71,12 @@ for (const n of statNames) perStat[n] = Type.Optional(SpotOverrideSchema);
 
 export const SpotSchema = Type.Object(
   { ...spotKeys, ...perStat },
-  { additionalProperties: false, description: 'SPOT detectors: defaults for every statistic, overridden in [spot.STAT]' },
+  {
+    // Other tables are Zeek features and stats.log fields ([spot."dns.count"], [spot.pkts_proc]):
+    // their names are only known at run time; validateConfig refuses upper-case ones (typos of statistics).
+    additionalProperties: SpotOverrideSchema,
+    description: 'SPOT detectors: defaults for every statistic, overridden in [spot.STAT] (or [spot."FEATURE"] for Zeek)',
+  },
 ) as unknown as TObject<typeof spotKeys & Record<string, typeof SpotOverrideSchema>>;
 
 export const ConsoleExporterSchema = Type.Object(

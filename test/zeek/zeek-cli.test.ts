@@ -101,7 +101,9 @@ test('netspot zeek --follow --dbus session: answers on the bus, and Kill ends it
   try {
     const log = join(dir, 'stats.log');
     writeStatsLog(log, 50, -1, -1);
-    const child = spawn(process.execPath, [bin, 'zeek', '-F', '--dbus', 'session', '--zeek.poll', '50ms', '-f', join(dir, 'data.json'), log], {
+    const toml = join(dir, 'netspot.toml');
+    writeFileSync(toml, '[spot]\ndepth = 0\n\n[spot.pkts_proc]\nn_init = 20\nlevel = 0.8\n');
+    const child = spawn(process.execPath, [bin, 'zeek', '-F', '--dbus', 'session', '--zeek.poll', '50ms', '-c', toml, '-f', join(dir, 'data.json'), log], {
       env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -121,7 +123,11 @@ test('netspot zeek --follow --dbus session: answers on the bus, and Kill ends it
     }
     assert.match(features, /^as \d+ "mem" "pkts_proc" "bytes_recv" "active_tcp_conns"$/);
     const status = (await dbusClient('busctl', [A, 'call', 'bro.spot', '/', 'bro.spot.Spot', 'Status', 's', 'pkts_proc'])).trim().split(' ');
-    assert.equal(status[1], '50', 'n: the 50 records, calibrating');
+    assert.equal(Number(status[1]) + Number(status[6]), 50, 'calibrated on 20: n counts every value but the alarms');
+    assert.equal((await dbusClient('busctl', [A, 'call', 'bro.spot', '/', 'bro.spot.Spot', 'Config', 's', 'pkts_proc'])).trim(), 'dbibbbid 0.0001 true 200 true true false 20 0.8');
+    assert.equal((await dbusClient('busctl', [A, 'call', 'bro.spot', '/', 'bro.spot.Spot', 'Config', 's', 'mem'])).trim(), 'dbibbbid 0.0001 true 200 true true false 1000 0.98');
+    const mem = (await dbusClient('busctl', [A, 'call', 'bro.spot', '/', 'bro.spot.Spot', 'Status', 's', 'mem'])).trim().split(' ');
+    assert.equal(mem[1], '50', 'mem: calibrating, n = values seen');
     assert.equal((await dbusClient('busctl', [A, 'call', 'bro.spot', '/', 'bro.spot.Common', 'Kill'])).trim(), 's "NetSpot stops"');
     assert.equal(await exited, 0, stderr);
     assert.equal(lines(join(dir, 'data.json')).length, 50, 'every observation flushed');
