@@ -138,6 +138,11 @@ export function validateConfig(cfg: unknown): Config {
     // Array items are reported by index (analyzer.stats.1): name the key itself.
     const key = e.path.replace(/^\//, '').replaceAll('/', '.').replace(/\.\d+$/, '');
     // [spot."dns.count"]: the feature's name holds dots; its keys are those of [spot].
+    const spotTable = /^spot\/([^/]+)$/.exec(e.path.replace(/^\//, ''));
+    if (spotTable !== null && schemaOfKey(`spot.${spotTable[1]}`) === undefined) {
+      problems.push(`unknown config key "spot.${spotTable[1]}"`);
+      continue;
+    }
     const feature = /^spot\/([^/]+)\/([^/]+)$/.exec(e.path.replace(/^\//, ''));
     if (feature !== null && !statNames.includes(feature[1]) && schemaOfKey(`spot.${feature[2]}`) !== undefined) {
       const expected = (schemaOfKey(`spot.${feature[2]}`) as { expected?: string }).expected ?? e.message.toLowerCase();

@@ -74,7 +74,9 @@ export const SpotSchema = Type.Object(
   {
     // Other tables are Zeek features and stats.log fields ([spot."dns.count"], [spot.pkts_proc]):
     // their names are only known at run time; validateConfig refuses upper-case ones (typos of statistics).
-    additionalProperties: SpotOverrideSchema,
+    additionalProperties: Type.Partial(SpotParamsSchema, {
+      additionalProperties: false, expected: 'a table of SPOT keys for a Zeek feature or stats.log field (it is no [spot] key)',
+    }),
     description: 'SPOT detectors: defaults for every statistic, overridden in [spot.STAT] (or [spot."FEATURE"] for Zeek)',
   },
 ) as unknown as TObject<typeof spotKeys & Record<string, typeof SpotOverrideSchema>>;
