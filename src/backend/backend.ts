@@ -6,7 +6,8 @@
  */
 import type { SpotParams } from '../config/schema.js';
 import type { Exporter } from '../exporters/index.js';
-import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
+import { NOT_JUDGED, type AlarmRecord, type DataRecord, type StatOutcome } from '../records/index.js';
+import { FIT_ERROR } from '../analyzer/stat-detector.js';
 import type { NamedValue } from './named-value.js';
 import { WatchedFeature } from './watched-feature.js';
 
@@ -30,10 +31,20 @@ export interface BackendOptions {
   params: (name: string) => SpotParams;
   /** Every judged period, after the exporters had it. */
   onPeriod?: (result: PeriodResult) => void;
+  /** Non-fatal problems of the judging (a detector that cannot judge), once per name. */
+  onWarning?: (message: string) => void;
+}
+
+export interface JudgeOptions {
+  /** Raw values of the period for metrics and debugging (packet counters). */
+  counters?: Readonly<Record<string, number>>;
+  /** The input ended inside the period: it is recorded, judged by no detector. */
+  partial?: boolean;
 }
 
 export class Backend {
   private readonly watched = new Map<string, WatchedFeature>();
+  private readonly fitErrorReported = new Set<string>();
   readonly state: BackendStatus = { periods: 0, alarms: 0, alarmsByStat: {} };
 
   constructor(private readonly opts: BackendOptions) {}
@@ -64,18 +75,33 @@ export class Backend {
 
   /**
    * Judges one period's values (a name first seen gets its detector now), builds the records
-   * and hands them to every exporter, then flushes them. `counters`: raw values for metrics.
+   * and hands them to every exporter, then flushes them. A value with `judged: false`, and
+   * every value of a partial period, is recorded as NOT_JUDGED.
    */
-  judge(timeNs: bigint, values: readonly NamedValue[], counters: Readonly<Record<string, number>> = {}): PeriodResult {
+  judge(timeNs: bigint, values: readonly NamedValue[], opts: JudgeOptions = {}): PeriodResult {
     const { series } = this.opts;
+    const partial = opts.partial === true;
     const outcomes: StatOutcome[] = [];
     const alarms: AlarmRecord[] = [];
-    for (const { name, value } of values) {
-      const f = this.feature(name);
+    for (const { name, value, judged } of values) {
       const ok = value !== null && Number.isFinite(value);
+      const shown = ok ? value : null;
+      if (judged === false || partial) {
+        outcomes.push({ name, value: shown, up: NaN, down: NaN, status: NOT_JUDGED });
+        continue;
+      }
+      const f = this.feature(name);
       const v = ok ? value : NaN;
       const j = f.judge(v);
-      outcomes.push({ name, value: ok ? value : null, up: j.up, down: j.down, status: j.status });
+      outcomes.push({ name, value: shown, up: j.up, down: j.down, status: j.status });
+      if (j.status === FIT_ERROR && !this.fitErrorReported.has(name)) {
+        this.fitErrorReported.add(name);
+        this.opts.onWarning?.(
+          `${name}: the SPOT fit left the ${f.detector.unfittedTails()} anomaly threshold NaN (too few distinct ` +
+            `values beyond the excess threshold in the calibration periods, e.g. a constant series); ` +
+            `${name} is not judged on that tail (status ${FIT_ERROR}) until the stream brings such values`,
+        );
+      }
       if (j.alarm !== 0) {
         alarms.push({
           timeNs, series, stat: name, value: v,
@@ -84,7 +110,7 @@ export class Backend {
         });
       }
     }
-    const result: PeriodResult = { record: { timeNs, series, stats: outcomes, counters }, alarms };
+    const result: PeriodResult = { record: { timeNs, series, stats: outcomes, counters: opts.counters ?? {}, partial }, alarms };
     for (const e of this.opts.exporters) {
       e.data(result.record);
       for (const a of alarms) e.alarm(a);

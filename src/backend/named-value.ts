@@ -7,4 +7,6 @@ export interface NamedValue {
   readonly name: string;
   /** null when the period gives no value (a ratio with a zero denominator). */
   readonly value: number | null;
+  /** false: recorded, never judged (PERF). */
+  readonly judged?: boolean;
 }

@@ -36,13 +36,27 @@ export function parseConfigText(text: string, origin: string): Record<string, un
   }
 }
 
-/** Deep-merges `patch` into `base` (tables merge, everything else replaces). */
+/**
+ * Deep-merges `patch` into `base` (tables merge, everything else replaces). Keys are own data
+ * properties only: `__proto__`, `constructor` or `prototype` in a file or an API patch never
+ * reach Object.prototype; they stay plain keys that validation reports as unknown.
+ */
 export function mergeConfig(base: Record<string, unknown>, patch: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(patch)) {
-    const cur = base[k];
+    const cur = ownValue(base, k);
     if (isTable(v) && isTable(cur)) mergeConfig(cur, v);
-    else base[k] = isTable(v) ? structuredClone(v) : v;
+    else setOwn(base, k, isTable(v) ? structuredClone(v) : v);
   }
+}
+
+/** `obj[key]` if `obj` has it as its own property (never an inherited one such as `__proto__`). */
+function ownValue(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** `obj[key] = value` as an own data property (assigning `__proto__` would set the prototype). */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function isTable(v: unknown): v is Record<string, unknown> {
@@ -107,11 +121,11 @@ export function setKey(cfg: Record<string, unknown>, key: string, value: unknown
   const parts = key.split('.');
   let t = cfg;
   for (let i = 0; i < parts.length - 1; i++) {
-    const next = t[parts[i]];
-    if (!isTable(next)) t[parts[i]] = {};
-    t = t[parts[i]] as Record<string, unknown>;
+    let next = ownValue(t, parts[i]);
+    if (!isTable(next)) setOwn(t, parts[i], (next = {}));
+    t = next as Record<string, unknown>;
   }
-  t[parts[parts.length - 1]] = value;
+  setOwn(t, parts[parts.length - 1], value);
 }
 
 /** Reads a dotted key, or undefined. */
@@ -119,7 +133,7 @@ export function getKey(cfg: unknown, key: string): unknown {
   let t: unknown = cfg;
   for (const p of key.split('.')) {
     if (!isTable(t)) return undefined;
-    t = t[p];
+    t = ownValue(t, p);
   }
   return t;
 }
@@ -131,15 +145,19 @@ export function validateConfig(cfg: unknown): Config {
   const spot = getKey(cfg, 'spot');
   if (isTable(spot)) {
     for (const [k, v] of Object.entries(spot)) {
-      if (isTable(v) && !statNames.includes(k) && !/^[a-z]/.test(k)) problems.push(`unknown config key "spot.${k}" (no such statistic)`);
+      if (isTable(v) && !statNames.includes(k) && /^[A-Z]/.test(k)) problems.push(`unknown config key "spot.${k}" (no such statistic)`);
     }
   }
   for (const e of Value.Errors(ConfigSchema, cfg)) {
     // Array items are reported by index (analyzer.stats.1): name the key itself.
     const key = e.path.replace(/^\//, '').replaceAll('/', '.').replace(/\.\d+$/, '');
     // [spot."dns.count"]: the feature's name holds dots; its keys are those of [spot].
-    const spotTable = /^spot\/([^/]+)$/.exec(e.path.replace(/^\//, ''));
-    if (spotTable !== null && schemaOfKey(`spot.${spotTable[1]}`) === undefined) {
+    const spotTable = /^spot\/([^/]+)/.exec(e.path.replace(/^\//, ''));
+    if (spotTable !== null && (spotTable[1] === '__proto__' || spotTable[1] === 'constructor' || spotTable[1] === 'prototype')) {
+      problems.push(`unknown config key "spot.${spotTable[1]}"`);
+      continue;
+    }
+    if (spotTable !== null && spotTable[0] === e.path.replace(/^\//, '') && schemaOfKey(`spot.${spotTable[1]}`) === undefined) {
       problems.push(`unknown config key "spot.${spotTable[1]}"`);
       continue;
     }

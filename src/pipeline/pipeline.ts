@@ -5,6 +5,8 @@
  * Files follow the capture's clock: periods are [t0 + k·p, t0 + (k+1)·p) with t0 the first
  * packet, every period is emitted (empty ones too) and the last, partial one at the end.
  * Live sources follow the wall clock: a timer closes each period, whether packets came or not.
+ * The last period (end of file, stop) covers less than p: it is emitted over the time it
+ * really covers (up to the last packet, or to the stop) and marked partial: never judged.
  *
  * The per-packet loop (`countBatch`) allocates nothing: it reads the batch's typed arrays,
  * fills one reused PacketSummary and calls the counters.
@@ -14,8 +16,8 @@ import type { PacketBatch, PacketSource } from '../source/packet-batch.js';
 import { PacketSummary } from '../decode/packet-summary.js';
 import { decodePacket } from '../decode/packet-decoder.js';
 import type { Counter, PeriodInfo } from '../counters/index.js';
-import type { Analyzer, PeriodResult } from '../analyzer/analyzer.js';
-import type { Exporter } from '../exporters/index.js';
+import type { Analyzer } from '../analyzer/analyzer.js';
+import type { Backend } from '../backend/backend.js';
 
 /** A jump in capture time longer than this many periods is skipped, not filled. */
 export const MAX_EMPTY_PERIODS = 100_000;
@@ -23,15 +25,14 @@ export const MAX_EMPTY_PERIODS = 100_000;
 export interface PipelineOptions {
   source: PacketSource;
   analyzer: Analyzer;
-  exporters: readonly Exporter[];
+  /** Judges the statistics, builds the records, feeds the exporters. */
+  backend: Backend;
   /** Period length, nanoseconds. */
   periodNs: number;
   /** Live sources: stop after this long without a packet, nanoseconds (0 = never). */
   idleTimeoutNs?: number;
   /** Non-fatal problems (time jumps, drops) as they happen. */
   onWarning?: (message: string) => void;
-  /** Every closed period, after the exporters had it (the server's live feed, summaries). */
-  onPeriod?: (result: PeriodResult) => void;
 }
 
 export interface PipelineStatus {
@@ -55,6 +56,10 @@ export class Pipeline {
   private t0Sec = 0;
   private t0Nsec = 0;
   private periodEnd = 0;
+  // Files: capture time of the latest packet (ns since t0), where the last period ends.
+  private lastRel = 0;
+  // Live: performance.now() at t0, where the last period's stop is measured from.
+  private wallOriginMs = 0;
   // Wall-clock time spent counting the current period (REAL_TIME); markMs is when the
   // batch being counted started, or last closed a period.
   private busyMs = 0;
@@ -67,9 +72,14 @@ export class Pipeline {
   // Live: wall-clock time (performance.now() ms) of the last batch, for the idle timeout.
   private lastPacketMs = 0;
 
-  readonly state: PipelineStatus = {
-    running: false, packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0,
-  };
+  // The packet front end's own counts; periods and alarms are the back end's.
+  private readonly own = { running: false, packets: 0, malformed: 0, dropped: 0 };
+
+  /** The run so far (a fresh object; alarmsByStat is the back end's live table). */
+  get state(): PipelineStatus {
+    const b = this.opts.backend.state;
+    return { ...this.own, periods: b.periods, alarms: b.alarms, alarmsByStat: b.alarmsByStat };
+  }
 
   constructor(private readonly opts: PipelineOptions) {
     this.counters = opts.analyzer.packetCounters;
@@ -79,7 +89,7 @@ export class Pipeline {
   /** Runs until the source ends or `stop()`; emits the last period and flushes every exporter. */
   async run(): Promise<PipelineStatus> {
     const { source } = this.opts;
-    this.state.running = true;
+    this.own.running = true;
     try {
       if (source.live) this.startWallClock();
       const stopped = new Promise<null>((resolve) => (this.wakeStop = () => resolve(null)));
@@ -97,8 +107,8 @@ export class Pipeline {
     } finally {
       if (this.timer !== undefined) clearTimeout(this.timer);
       // Whatever was counted is emitted, also after an error or a stop.
-      if (this.started) this.closePeriod();
-      this.state.running = false;
+      if (this.started) this.closePeriod(true);
+      this.own.running = false;
     }
     return this.state;
   }
@@ -140,13 +150,14 @@ export class Pipeline {
       if (!live) {
         const rel = (tsSec[i] - t0Sec) * 1e9 + (tsNsec[i] - t0Nsec);
         if (rel >= this.periodEnd) this.advanceTo(rel);
+        if (rel > this.lastRel) this.lastRel = rel;
       }
       decodePacket(data, offset[i], caplen[i], wirelen[i], linkType[i], summary);
       malformed += summary.malformed;
       for (let c = 0; c < nc; c++) counters[c].process!(summary);
     }
-    this.state.packets += n;
-    this.state.malformed += malformed;
+    this.own.packets += n;
+    this.own.malformed += malformed;
   }
 
   /** Capture time reached `rel`: close every period that ended before it. */
@@ -171,6 +182,7 @@ export class Pipeline {
     this.t0Nsec = (startMs % 1000) * 1e6;
     this.periodEnd = this.periodNs;
     const origin = performance.now();
+    this.wallOriginMs = origin;
     this.lastPacketMs = origin;
     const idleMs = (this.opts.idleTimeoutNs ?? 0) / 1e6;
     // Each deadline is computed from the origin, so timer lateness does not accumulate.
@@ -186,17 +198,23 @@ export class Pipeline {
     this.timer = setTimeout(tick, this.periodNs / 1e6);
   }
 
-  /** Ends the current period: analyzer, exporters, then the next period starts. */
-  private closePeriod(): void {
-    const { source, analyzer, exporters } = this.opts;
+  /**
+   * Ends the current period: analyzer, then the back end (detectors, records, exporters), then the next period starts. `partial`: the
+   * input ends inside it; it then covers [start, last packet] (files) or [start, now] (live).
+   */
+  private closePeriod(partial = false): void {
+    const { source, analyzer, backend } = this.opts;
     if (this.markMs === this.markMs) {
       const now = performance.now();
       this.busyMs += now - this.markMs;
       this.markMs = now;
     }
     const st = source.stats();
+    const startNs = this.periodEnd - this.periodNs;
+    const coveredNs = partial ? this.partialCoverNs(startNs) : this.periodNs;
     const info: PeriodInfo = {
-      sourceSeconds: this.periodNs / 1e9,
+      sourceSeconds: coveredNs / 1e9,
+      partial,
       realSeconds: this.busyMs / 1000,
       dropped: st.dropped - this.lastDropped,
       received: st.received - this.lastReceived,
@@ -205,23 +223,19 @@ export class Pipeline {
     this.lastReceived = st.received;
     this.busyMs = 0;
     if (info.dropped > 0) {
-      this.state.dropped += info.dropped;
+      this.own.dropped += info.dropped;
       this.opts.onWarning?.(`${info.dropped} packets dropped by the capture during the last period`);
     }
     const timeNs =
-      BigInt(this.t0Sec) * 1_000_000_000n + BigInt(this.t0Nsec) + BigInt(Math.round(this.periodEnd));
-    const result = analyzer.endPeriod(timeNs, info);
-    for (const e of exporters) {
-      e.data(result.record);
-      for (const a of result.alarms) e.alarm(a);
-      e.flush();
-    }
-    this.state.periods++;
-    for (const a of result.alarms) {
-      this.state.alarms++;
-      this.state.alarmsByStat[a.stat] = (this.state.alarmsByStat[a.stat] ?? 0) + 1;
-    }
+      BigInt(this.t0Sec) * 1_000_000_000n + BigInt(this.t0Nsec) + BigInt(Math.round(startNs + coveredNs));
+    const m = analyzer.endPeriod(info);
+    backend.judge(timeNs, m.values, { counters: m.counters, partial });
     this.periodEnd += this.periodNs;
-    this.opts.onPeriod?.(result);
+  }
+
+  /** How much of the current period (starting at `startNs`) the input covered before it ended. */
+  private partialCoverNs(startNs: number): number {
+    const end = this.opts.source.live ? (performance.now() - this.wallOriginMs) * 1e6 : this.lastRel;
+    return Math.min(this.periodNs, Math.max(0, end - startNs));
   }
 }

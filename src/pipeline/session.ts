@@ -6,7 +6,9 @@
 import type { Config } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
 import type { PacketSource } from '../source/packet-batch.js';
-import { Analyzer, type PeriodResult } from '../analyzer/analyzer.js';
+import { Analyzer } from '../analyzer/analyzer.js';
+import { detectorParams } from '../analyzer/stat-detector.js';
+import { Backend, type PeriodResult } from '../backend/backend.js';
 import { createExporters, type Exporter } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
@@ -25,6 +27,7 @@ export class Session {
   private constructor(
     readonly source: PacketSource,
     readonly analyzer: Analyzer,
+    readonly backend: Backend,
     readonly exporters: readonly Exporter[],
     readonly pipeline: Pipeline,
     readonly periodNs: number,
@@ -36,13 +39,17 @@ export class Session {
     const source = await openSource(cfg);
     let exporters: Exporter[] = [];
     try {
-      const analyzer = new Analyzer(cfg, source.name, hooks.counters);
+      const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters });
       exporters = [...createExporters(cfg), ...(hooks.exporters ?? [])];
+      const backend = new Backend({
+        series: source.name, exporters, params: (name) => detectorParams(cfg, name), onPeriod: hooks.onPeriod, onWarning: hooks.onWarning,
+      });
+      backend.watch(analyzer.judgedStats());
       for (const e of exporters) await e.start(source.name);
       const pipeline = new Pipeline({
-        source, analyzer, exporters, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning, onPeriod: hooks.onPeriod,
+        source, analyzer, backend, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
       });
-      return new Session(source, analyzer, exporters, pipeline, periodNs);
+      return new Session(source, analyzer, backend, exporters, pipeline, periodNs);
     } catch (err) {
       await Promise.allSettled(exporters.map((e) => e.close()));
       await source.close();

@@ -94,7 +94,7 @@ export class ZeekSession {
     if (z.anomaly_log !== '') exporters.push(new AnomalyLogExporter(z.anomaly_log, z.anomaly_log_format));
     exporters.push(...(hooks.exporters ?? []));
     try {
-      const backend = new Backend({ series, exporters, params, onPeriod: hooks.onPeriod });
+      const backend = new Backend({ series, exporters, params, onPeriod: hooks.onPeriod, onWarning: hooks.onWarning });
       try {
         backend.watch([...features.map((f) => f.name), ...statsFields]);
       } catch (err) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig, configKeys } from '../../src/config/load.js';
+import { loadConfig, configKeys, defaultConfig, mergeConfig, setKey, validateConfig } from '../../src/config/load.js';
 import { parseDuration } from '../../src/config/duration.js';
 import { defaultsToml } from '../../src/config/defaults-toml.js';
 import { parse } from 'smol-toml';
@@ -67,4 +67,32 @@ test('[spot."FEATURE"] tables set Zeek features and stats.log fields; an unknown
   assert.deepEqual(cfg.spot.pkts_proc, { n_init: 100 });
   await assert.rejects(loadConfig({ file: tempFile('t.toml', '[spot.R_SYNN]\nq = 1e-5\n') }), /unknown config key "spot\.R_SYNN" \(no such statistic\)/);
   await assert.rejects(loadConfig({ file: tempFile('q.toml', '[spot."dns.count"]\nq = 5\n') }), /bad value for spot\."dns\.count"\.q: 5 \(expected a number in \(0, 1\)\)/);
+});
+
+test('__proto__, constructor and prototype keys are unknown keys and never touch Object.prototype', async () => {
+  const polluted = () => (({}) as Record<string, unknown>).polluted;
+  const files: Array<[string, string]> = [
+    ['[__proto__]\npolluted = 1\n', '__proto__'],
+    ['[spot.__proto__]\npolluted = 1\n', 'spot.__proto__'],
+    ['[spot.R_SYN.constructor]\npolluted = 1\n', 'spot.R_SYN.constructor'],
+    ['[analyzer]\nprototype = 1\n', 'analyzer.prototype'],
+    ['[exporter.console.constructor.prototype]\npolluted = 1\n', 'exporter.console.constructor'],
+  ];
+  for (const [text, key] of files) {
+    const file = tempFile('proto.toml', text);
+    await assert.rejects(loadConfig({ file }), { message: `unknown config key "${key}"` }, text);
+    assert.equal(polluted(), undefined, text);
+  }
+  // An API patch (JSON) goes through mergeConfig; netspotctl's flags through setKey.
+  const patched = defaultConfig() as unknown as Record<string, unknown>;
+  mergeConfig(patched, JSON.parse('{"__proto__": {"polluted": 1}, "spot": {"__proto__": {"polluted": 1}}}'));
+  assert.equal(polluted(), undefined);
+  assert.throws(() => validateConfig(patched), { message: 'unknown config key "__proto__"\nunknown config key "spot.__proto__"' });
+  const set = defaultConfig() as unknown as Record<string, unknown>;
+  setKey(set, '__proto__.polluted', 1);
+  setKey(set, 'spot.constructor.prototype.polluted', 1);
+  assert.equal(polluted(), undefined);
+  assert.equal((Object as unknown as Record<string, unknown>).polluted, undefined);
+  assert.throws(() => validateConfig(set), /unknown config key "__proto__"/);
+  await assert.rejects(loadConfig({ overrides: [['spot.__proto__.polluted', '1']] }), /unknown config key "spot\.__proto__\.polluted"/);
 });
