@@ -13,6 +13,7 @@ import { createExporters, type Exporter } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
 import { UsageError } from '../util/errors.js';
+import type { RunProgress, RunSession } from '../backend/run-session.js';
 
 export interface SessionHooks {
   onWarning?: (message: string) => void;
@@ -23,7 +24,8 @@ export interface SessionHooks {
   exporters?: readonly Exporter[];
 }
 
-export class Session {
+export class Session implements RunSession {
+  readonly input = 'packets' as const;
   private constructor(
     readonly source: PacketSource,
     readonly analyzer: Analyzer,
@@ -69,6 +71,24 @@ export class Session {
 
   stop(): void {
     this.pipeline.stop();
+  }
+
+  get series(): string {
+    return this.source.name;
+  }
+
+  get live(): boolean {
+    return this.source.live;
+  }
+
+  watched(): string[] {
+    return this.backend.names();
+  }
+
+  progress(): RunProgress {
+    const s = this.pipeline.state;
+    const src = this.source.stats();
+    return { ...s, bytesRead: src.bytesRead, bytesTotal: src.bytesTotal, records: 0, badLines: 0, lateRecords: 0 };
   }
 
   async reopenOutputs(): Promise<void> {

@@ -26,10 +26,11 @@ export const StatusSchema = Type.Object(
       ['idle', 'starting', 'running', 'stopping', 'ended'].map((s) => Type.Literal(s)),
       { description: 'idle: no run yet; ended: the last run is over (see end)' },
     ),
-    device: Nullable(Type.String({ description: 'miner.device of the current or last run' })),
+    input: Type.Union([Type.Literal('packets'), Type.Literal('zeek')], { description: 'front end of the current or last run: packets, or Zeek logs (zeek.logs set)' }),
+    device: Nullable(Type.String({ description: 'miner.device (or zeek.logs) of the current or last run' })),
     series: Nullable(Type.String({ description: 'series name (capture base name or interface)' })),
     live: Type.Boolean({ description: 'the source is a network interface' }),
-    stats: Type.Array(Type.String(), { description: 'statistics of the current or last run' }),
+    stats: Type.Array(Type.String(), { description: 'statistics (or Zeek features) of the current or last run' }),
     startedAt: Nullable(Type.String({ format: 'date-time' })),
     endedAt: Nullable(Type.String({ format: 'date-time' })),
     end: Type.Union([Type.Literal('completed'), Type.Literal('stopped'), Type.Literal('failed'), Type.Null()], {
@@ -44,6 +45,9 @@ export const StatusSchema = Type.Object(
     dropped: Type.Integer({ description: 'packets dropped by the capture (live)' }),
     bytesRead: Type.Integer({ description: 'capture file bytes read so far' }),
     bytesTotal: Type.Integer({ description: 'capture file size (0 when unknown or live)' }),
+    records: Type.Integer({ description: 'Zeek records read' }),
+    badLines: Type.Integer({ description: 'Zeek log lines that were no records (skipped, reported)' }),
+    lateRecords: Type.Integer({ description: 'Zeek records later than zeek.lateness (counted, not used)' }),
   },
   { additionalProperties: false, description: 'State of the analysis' },
 );

@@ -23,7 +23,9 @@ export const ZeekSchema = Type.Object(
     poll: Type.String({ default: '200ms', pattern: DURATION_PATTERN, description: 'follow: how often the logs are checked', expected: 'a duration such as 200ms' }),
     stats: Type.Boolean({ default: true, description: "bro-spotd mode: every numeric field of each stats.log record is an observation", expected: 'true or false' }),
     profile: Type.String({ default: '', description: "bro-spotd profile (.ini): detector parameters and the features to watch", expected: 'a file path' }),
-    anomaly_log: Type.String({ default: '', description: 'directory where anomalies are appended to spot-anomaly.log, a Zeek log (empty = off)', expected: 'a directory path' }),
+    anomaly_log: Type.String({
+      default: '', description: 'directory where anomalies are appended to spot-anomaly.log, a Zeek log (empty = off)', expected: 'a directory path', output: true,
+    }),
     anomaly_log_format: Type.Union([Type.Literal('tsv'), Type.Literal('json')], { default: 'tsv', description: 'spot-anomaly.log format: tsv (Zeek ASCII) or json', expected: 'tsv or json' }),
     dbus: Type.Union([Type.Literal(''), Type.Literal('session'), Type.Literal('system')], {
       default: '', description: "serve bro-spotd's D-Bus control on this bus (empty = off)", expected: 'session, system or empty',

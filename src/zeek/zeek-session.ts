@@ -19,6 +19,7 @@ import { readSpotProfile, type SpotProfile } from './spot-profile.js';
 import type { ZeekSettings } from './zeek-config.js';
 import { ZeekFrontEnd } from './zeek-front-end.js';
 import { isGzipFile } from './log-file-cursor.js';
+import type { RunProgress, RunSession } from '../backend/run-session.js';
 
 export type ZeekRunConfig = Config;
 
@@ -41,7 +42,9 @@ function duration(key: string, text: string): number {
   return ns;
 }
 
-export class ZeekSession {
+export class ZeekSession implements RunSession {
+  readonly input = 'zeek' as const;
+  readonly series = 'zeek';
   private running = false;
   private dbus: SpotDbusService | undefined;
 
@@ -51,6 +54,7 @@ export class ZeekSession {
     readonly exporters: readonly Exporter[],
     readonly features: readonly FeatureExpr[],
     readonly periodNs: number,
+    readonly live: boolean,
   ) {}
 
   static async open(cfg: ZeekRunConfig, hooks: ZeekSessionHooks = {}): Promise<ZeekSession> {
@@ -110,7 +114,7 @@ export class ZeekSession {
         onPeriod: (t, v) => backend.judge(t, v),
         onObservation: (t, v) => backend.judge(t, v),
       });
-      const session = new ZeekSession(backend, frontEnd, exporters, features, periodNs);
+      const session = new ZeekSession(backend, frontEnd, exporters, features, periodNs, z.follow);
       if (z.dbus !== '') {
         session.dbus = await SpotDbusService.start(backendControl(backend, () => session.stop()), {
           bus: z.dbus, name: z.dbus_name, address: hooks.dbusAddress,
@@ -121,6 +125,15 @@ export class ZeekSession {
       await Promise.allSettled(exporters.map((e) => e.close()));
       throw err;
     }
+  }
+
+  watched(): string[] {
+    return this.backend.names();
+  }
+
+  progress(): RunProgress {
+    const s = this.status;
+    return { ...s, packets: 0, malformed: 0, dropped: 0, bytesRead: 0, bytesTotal: 0 };
   }
 
   get status(): ZeekRunStatus {
