@@ -15,7 +15,8 @@ import type { NamedValue } from '../backend/named-value.js';
 /** A jump in time longer than this many periods is skipped, not filled. */
 export const MAX_EMPTY_PERIODS = 100_000;
 
-export type PeriodSink = (timeNs: bigint, values: NamedValue[]) => void;
+/** `partial`: the input ended inside this period (end of the logs, stop): recorded, not judged. */
+export type PeriodSink = (timeNs: bigint, values: NamedValue[], partial?: boolean) => void;
 
 export class PeriodAggregator {
   private readonly periodUs: number;
@@ -71,11 +72,15 @@ export class PeriodAggregator {
     }
   }
 
-  /** End of input: every open period is emitted. */
+  /**
+   * End of input: every open period is emitted; the last one, which the input ended inside,
+   * as partial (recorded, not judged), as for packets.
+   */
   finish(): void {
     if (this.next !== this.next) return;
     const last = Math.max(this.next, ...this.open.keys());
-    this.closeUntil(last + 1);
+    this.closeUntil(last);
+    this.close(last, true);
   }
 
   private period(k: number): FeatureAccumulator[] {
@@ -99,12 +104,12 @@ export class PeriodAggregator {
     while (this.next < end) this.close(this.next);
   }
 
-  private close(k: number): void {
+  private close(k: number, partial = false): void {
     const accs = this.period(k);
     this.open.delete(k);
     const values: NamedValue[] = this.features.map((f, i) => ({ name: f.name, value: accs[i].value() }));
     this.next = k + 1;
     this.emitted++;
-    this.emit(BigInt(k + 1) * BigInt(this.periodNs), values);
+    this.emit(BigInt(k + 1) * BigInt(this.periodNs), values, partial);
   }
 }

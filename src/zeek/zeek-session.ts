@@ -111,7 +111,7 @@ export class ZeekSession implements RunSession {
         statsWatch: statsFields.length > 0 ? new Set(statsFields) : undefined,
         follow: z.follow ? { pollMs: pollNs / 1e6 } : undefined,
         onWarning: hooks.onWarning,
-        onPeriod: (t, v) => backend.judge(t, v),
+        onPeriod: (t, v, partial) => backend.judge(t, v, { partial }),
         onObservation: (t, v) => backend.judge(t, v),
       });
       const session = new ZeekSession(backend, frontEnd, exporters, features, periodNs, z.follow);

@@ -156,6 +156,7 @@ test('a record later than the lateness is counted late; empty periods in between
     assert.deepEqual(run.periods.map((p) => [p.timeNs / 1_000_000_000n, p.values['conn.count'], p.values['conn.ratio(conn_state=S0)']]), [
       [110n, 2, 0.5], [120n, 1, 1], [130n, 0, null], [140n, 1, 1], [150n, 1, 0],
     ]);
+    assert.deepEqual(run.periods.map((p) => p.partial === true), [false, false, false, false, true], 'the input ends inside the last period');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,6 +12,8 @@ export const zeekData = (name: string): string => join(testDataDir, 'zeek', name
 export interface Emitted {
   timeNs: bigint;
   values: Record<string, number | null>;
+  /** Only the last period of an input is partial. */
+  partial?: boolean;
 }
 
 export interface FrontEndRun {
@@ -25,13 +27,13 @@ export async function runFrontEnd(files: string[], features: string[], opts: Par
   const periods: Emitted[] = [];
   const observations: Emitted[] = [];
   const warnings: string[] = [];
-  const toObj = (timeNs: bigint, vs: { name: string; value: number | null }[]): Emitted => ({
-    timeNs, values: Object.fromEntries(vs.map((v) => [v.name, v.value])),
+  const toObj = (timeNs: bigint, vs: { name: string; value: number | null }[], partial?: boolean): Emitted => ({
+    timeNs, values: Object.fromEntries(vs.map((v) => [v.name, v.value])), ...(partial === true ? { partial } : {}),
   });
   const fe = new ZeekFrontEnd({
     files, features: parseFeatures(features), periodNs: 10e9, latenessNs: 10e9, statsMode: false,
     onWarning: (m) => warnings.push(m),
-    onPeriod: (t, v) => periods.push(toObj(t, v)),
+    onPeriod: (t, v, partial) => periods.push(toObj(t, v, partial)),
     onObservation: (t, v) => observations.push(toObj(t, v)),
     ...opts,
   });
