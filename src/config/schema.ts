@@ -8,12 +8,16 @@
  */
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { statNames } from '../stats/index.js';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, PERIOD_EXPECTED, TIMEOUT_EXPECTED } from './duration.js';
 import { SPOT_CONFIG_DEFAULTS as SPOT } from '../spot/index.js';
 import { ZeekSchema, type ZeekSettings } from '../zeek/zeek-config.js';
 
-const duration = (def: string, description: string) =>
-  Type.String({ default: def, pattern: DURATION_PATTERN, description, expected: 'a duration such as 500ms, 1s or 2m' });
+// The range of each duration key is checked on the parsed value by validateConfig (load.ts).
+/** Longest miner.filter accepted, in characters. */
+export const FILTER_MAX_LENGTH = 512;
+
+const duration = (def: string, description: string, expected: string) =>
+  Type.String({ default: def, pattern: DURATION_PATTERN, maxLength: 64, description, expected });
 
 export const MinerSchema = Type.Object(
   {
@@ -27,19 +31,25 @@ export const MinerSchema = Type.Object(
       default: 65535, minimum: 64, maximum: 262144,
       description: 'live capture: bytes captured per packet', expected: 'an integer from 64 to 262144',
     }),
-    filter: Type.String({ default: '', description: 'BPF filter expression applied to the capture (tcpdump syntax); empty = all packets', expected: 'a BPF expression' }),
+    // libpcap's compile time grows steeply with length ("port 1 or port 2 or ..." takes 55 ms
+    // at 650 characters, 0.7 s at 1300): the bound keeps it short (docs/performance.md).
+    filter: Type.String({
+      default: '', maxLength: FILTER_MAX_LENGTH,
+      description: `BPF filter expression applied to the capture (tcpdump syntax); empty = all packets; at most ${FILTER_MAX_LENGTH} characters`,
+      expected: `a BPF expression of at most ${FILTER_MAX_LENGTH} characters`,
+    }),
     buffer_size: Type.Integer({
       default: 0, minimum: 0,
       description: 'live capture: kernel capture buffer in bytes (0 = a large default chosen by NetSpot)', expected: 'a non-negative integer (bytes)',
     }),
-    timeout: duration('0s', 'live capture: stop after this long without packets (0s = never)'),
+    timeout: duration('0s', 'live capture: stop after this long without packets (0s = never; at most 24h)', TIMEOUT_EXPECTED),
   },
   { additionalProperties: false, description: 'Where packets come from' },
 );
 
 export const AnalyzerSchema = Type.Object(
   {
-    period: duration('1s', 'length of a period: statistics are computed and checked once per period'),
+    period: duration('1s', 'length of a period: statistics are computed and checked once per period (1ms to 24h)', PERIOD_EXPECTED),
     stats: Type.Array(
       Type.Union(statNames.map((n) => Type.Literal(n))),
       {

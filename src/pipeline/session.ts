@@ -4,7 +4,7 @@
  * before any packet is read.
  */
 import type { Config } from '../config/schema.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS } from '../config/duration.js';
 import type { PacketSource } from '../source/packet-batch.js';
 import { Analyzer } from '../analyzer/analyzer.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
@@ -14,6 +14,7 @@ import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
 import { UsageError } from '../util/errors.js';
 import type { RunProgress, RunSession } from '../backend/run-session.js';
+import { refuseSharedFiles, type NamedFile } from '../util/file-identity.js';
 
 export interface SessionHooks {
   onWarning?: (message: string) => void;
@@ -37,7 +38,10 @@ export class Session implements RunSession {
 
   static async open(cfg: Config, hooks: SessionHooks = {}): Promise<Session> {
     const periodNs = parseDuration(cfg.analyzer.period);
-    if (!(periodNs > 0)) throw new UsageError(`bad value for analyzer.period: "${cfg.analyzer.period}" (expected a duration above 0)`);
+    // validateConfig checks this already; a Config built another way gets the same answer.
+    if (!(periodNs >= PERIOD_MIN_NS && periodNs <= PERIOD_MAX_NS)) {
+      throw new UsageError(`bad value for analyzer.period: ${JSON.stringify(cfg.analyzer.period)} (expected ${PERIOD_EXPECTED})`);
+    }
     const source = await openSource(cfg);
     let exporters: Exporter[] = [];
     try {
@@ -47,6 +51,10 @@ export class Session implements RunSession {
         series: source.name, exporters, params: (name) => detectorParams(cfg, name), onPeriod: hooks.onPeriod, onWarning: hooks.onWarning,
       });
       backend.watch(analyzer.judgedStats());
+      // Before any output is truncated: no output may be the input or another output.
+      const files: NamedFile[] = source.live ? [] : [{ key: 'miner.device', path: cfg.miner.device }];
+      for (const e of exporters) files.push(...(e.outputFiles?.(source.name) ?? []));
+      await refuseSharedFiles(files);
       for (const e of exporters) await e.start(source.name);
       const pipeline = new Pipeline({
         source, analyzer, backend, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
@@ -59,14 +67,27 @@ export class Session implements RunSession {
     }
   }
 
-  /** Runs to the end of the input or to `stop()`, then closes the source and exporters. */
+  /**
+   * Runs to the end of the input or to `stop()`, then closes the source and every exporter,
+   * each even when another fails to close; the run's own error comes first.
+   */
   async run(): Promise<PipelineStatus> {
+    let status: PipelineStatus;
     try {
-      return await this.pipeline.run();
-    } finally {
-      await this.source.close();
-      for (const e of this.exporters) await e.close();
+      status = await this.pipeline.run();
+    } catch (err) {
+      await this.closeAll();
+      throw err;
     }
+    const failure = await this.closeAll();
+    if (failure !== undefined) throw failure;
+    return status;
+  }
+
+  /** Closes the source and the exporters; resolves to the first failure, if any. */
+  private async closeAll(): Promise<unknown> {
+    const results = await Promise.allSettled([this.source.close(), ...this.exporters.map((e) => e.close())]);
+    return results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
   }
 
   stop(): void {

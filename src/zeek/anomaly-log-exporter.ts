@@ -9,11 +9,13 @@
  * (or a reopen after the file was moved away) appends a new header block, which Zeek's reader
  * and ours accept; ids continue after the records already in the file.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openOutputFile } from '../util/safe-open.js';
+import type { NamedFile } from '../util/file-identity.js';
 import type { Exporter } from '../exporters/exporter.js';
 import type { AlarmRecord, DataRecord } from '../records/index.js';
-import { InputError } from '../util/errors.js';
 import { zeekDateStamp, zeekDouble, zeekHeader, zeekString, zeekTime } from './zeek-log-format.js';
 
 export const ANOMALY_LOG_NAME = 'spot-anomaly.log';
@@ -33,7 +35,7 @@ function recordsIn(path: string): number {
 export class AnomalyLogExporter implements Exporter {
   readonly name = 'zeek-anomaly-log';
   readonly path: string;
-  private fd = -1;
+  private fh: FileHandle | null = null;
   private pending = '';
   private nextId = 1;
 
@@ -41,19 +43,19 @@ export class AnomalyLogExporter implements Exporter {
     this.path = join(dir, ANOMALY_LOG_NAME);
   }
 
-  async start(): Promise<void> {
-    this.nextId = recordsIn(this.path) + 1;
-    this.open();
+  outputFiles(): readonly NamedFile[] {
+    return [{ key: 'zeek.anomaly_log', path: this.path }];
   }
 
-  private open(): void {
-    try {
-      mkdirSync(join(this.path, '..'), { recursive: true });
-      this.fd = openSync(this.path, 'a', 0o644);
-      if (this.format === 'tsv') writeSync(this.fd, zeekHeader('spot-anomaly', ANOMALY_FIELDS, ANOMALY_TYPES, this.now()));
-    } catch (err) {
-      throw new InputError(`cannot open Zeek anomaly log ${this.path}: ${(err as Error).message}`);
-    }
+  async start(): Promise<void> {
+    this.nextId = recordsIn(this.path) + 1;
+    await this.open(true);
+  }
+
+  /** Appends (never truncates); `header`: write a header block first (a new run, or a new file). */
+  private async open(header: boolean): Promise<void> {
+    this.fh = await openOutputFile(this.path, 'zeek.anomaly_log', 'append');
+    if (header && this.format === 'tsv') writeSync(this.fh.fd, zeekHeader('spot-anomaly', ANOMALY_FIELDS, ANOMALY_TYPES, this.now()));
   }
 
   data(_r: DataRecord): void {}
@@ -73,26 +75,26 @@ export class AnomalyLogExporter implements Exporter {
   }
 
   flush(): void {
-    if (this.pending === '' || this.fd < 0) return;
-    writeSync(this.fd, this.pending);
+    if (this.pending === '' || this.fh === null) return;
+    writeSync(this.fh.fd, this.pending);
     this.pending = '';
   }
 
   async reopen(): Promise<void> {
     this.flush();
-    if (this.fd >= 0) closeSync(this.fd);
+    await this.fh?.close();
+    this.fh = null;
     // Moved away (against the advice above): start the new file with its header.
     const moved = !existsSync(this.path) || statSync(this.path).size === 0;
-    this.fd = -1;
-    if (moved) this.open();
-    else this.fd = openSync(this.path, 'a', 0o644);
+    await this.open(moved);
   }
 
   async close(): Promise<void> {
     this.flush();
-    if (this.fd < 0) return;
-    if (this.format === 'tsv') writeSync(this.fd, `#close\t${zeekDateStamp(this.now())}\n`);
-    closeSync(this.fd);
-    this.fd = -1;
+    const fh = this.fh;
+    if (fh === null) return;
+    this.fh = null;
+    if (this.format === 'tsv') writeSync(fh.fd, `#close\t${zeekDateStamp(this.now())}\n`);
+    await fh.close();
   }
 }

@@ -2,8 +2,8 @@
  * Reads one Zeek log file (plain or gzip-compressed, told by its first bytes) record by
  * record, so that several files can be merged by time.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { openInputFile } from '../util/safe-open.js';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -22,19 +22,18 @@ export async function isGzipFile(file: string): Promise<boolean> {
 }
 
 async function isGzip(file: string): Promise<boolean> {
-  let fh;
+  const fh = await openInputFile(file, 'zeek.logs');
   try {
-    fh = await open(file, 'r');
-  } catch (err) {
-    throw new InputError(`cannot open Zeek log ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    return await startsWithGzipMagic(fh);
   } finally {
     await fh.close();
   }
+}
+
+async function startsWithGzipMagic(fh: FileHandle): Promise<boolean> {
+  const b = Buffer.alloc(2);
+  const { bytesRead } = await fh.read(b, 0, 2, 0);
+  return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
 export class LogFileCursor {
@@ -52,11 +51,19 @@ export class LogFileCursor {
     this.parser = new ZeekLineParser(pathFromFileName(file));
   }
 
-  /** Opens the file and reads up to its first record. Throws an InputError when it cannot be read. */
+  /**
+   * Opens the file and reads up to its first record. Throws an InputError when it cannot be
+   * read, a UsageError when it is no regular file (a FIFO would block).
+   */
   static async open(file: string, stats: ZeekInputStats, bad: BadLineReporter): Promise<LogFileCursor> {
     const c = new LogFileCursor(file, stats, bad);
-    let input: Readable = createReadStream(file);
-    if (await isGzip(file)) {
+    const fh = await openInputFile(file, 'zeek.logs');
+    const gzip = await startsWithGzipMagic(fh).catch(async (err: unknown) => {
+      await fh.close();
+      throw new InputError(`cannot read zeek.logs ${file}: ${(err as Error).message}`);
+    });
+    let input: Readable = fh.createReadStream({ start: 0 });
+    if (gzip) {
       const gunzip = createGunzip();
       input.on('error', (e) => gunzip.destroy(e));
       input = input.pipe(gunzip);
@@ -78,7 +85,7 @@ export class LogFileCursor {
       try {
         r = await this.lines.next();
       } catch (err) {
-        throw new InputError(`cannot read Zeek log ${this.file} after line ${this.lineNo}: ${(err as Error).message}`);
+        throw new InputError(`cannot read zeek.logs ${this.file} after line ${this.lineNo}: ${(err as Error).message}`);
       }
       if (r.done === true) {
         this.head = null;

@@ -20,6 +20,9 @@ import type { ZeekSettings } from './zeek-config.js';
 import { ZeekFrontEnd } from './zeek-front-end.js';
 import { isGzipFile } from './log-file-cursor.js';
 import type { RunProgress, RunSession } from '../backend/run-session.js';
+import { refuseSharedFiles, type NamedFile } from '../util/file-identity.js';
+import { openInputFile } from '../util/safe-open.js';
+import { stat } from 'node:fs/promises';
 
 export type ZeekRunConfig = Config;
 
@@ -65,10 +68,15 @@ export class ZeekSession implements RunSession {
     const latenessNs = z.lateness === '' ? periodNs : parseDuration(z.lateness);
     if (!(latenessNs >= 0)) throw new UsageError(`bad value for zeek.lateness: "${z.lateness}" (expected a duration)`);
     const pollNs = duration('zeek.poll', z.poll);
-    if (z.follow) {
-      for (const f of z.logs) {
-        if (await isGzipFile(f)) throw new UsageError(`cannot follow ${f}: it is gzip-compressed (rotated files are complete: read them without --follow)`);
+    // Inputs checked before any output is opened: regular files only (a FIFO would block).
+    for (const f of z.logs) {
+      if (!z.follow) {
+        await (await openInputFile(f, 'zeek.logs')).close();
+        continue;
       }
+      const st = await stat(f).catch(() => null); // a followed log may not exist yet
+      if (st !== null && !st.isFile()) throw new UsageError(`zeek.logs ${f} is not a regular file: only a regular file can be followed`);
+      if (await isGzipFile(f)) throw new UsageError(`cannot follow ${f}: it is gzip-compressed (rotated files are complete: read them without --follow)`);
     }
 
     const profile: SpotProfile | undefined = z.profile === '' ? undefined : await readSpotProfile(z.profile);
@@ -105,6 +113,10 @@ export class ZeekSession implements RunSession {
         if (err instanceof SpotParameterError) throw new UsageError(`bad detector parameters: ${err.message}`);
         throw err;
       }
+      // Before any output is opened: no output may be an input log or another output.
+      const files: NamedFile[] = z.logs.map((path) => ({ key: 'zeek.logs', path }));
+      for (const e of exporters) files.push(...(e.outputFiles?.(series) ?? []));
+      await refuseSharedFiles(files);
       for (const e of exporters) await e.start(series);
       const frontEnd = new ZeekFrontEnd({
         files: z.logs, features, periodNs, latenessNs, statsMode: z.stats,
@@ -145,12 +157,21 @@ export class ZeekSession implements RunSession {
     this.running = true;
     try {
       await this.frontEnd.run();
+    } catch (err) {
+      await this.closeAll();
+      throw err;
     } finally {
       this.running = false;
-      await this.dbus?.stop();
-      for (const e of this.exporters) await e.close();
     }
+    const failure = await this.closeAll();
+    if (failure !== undefined) throw failure;
     return this.status;
+  }
+
+  /** Closes every output, each even when another fails; the first failure is returned. */
+  private async closeAll(): Promise<unknown> {
+    const results = await Promise.allSettled([this.dbus?.stop(), ...this.exporters.map((e) => e.close())]);
+    return results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
   }
 
   stop(): void {

@@ -89,7 +89,10 @@ test('netspot zeek: bad features and bad profiles are usage errors (exit 2) nami
     assert.match(r.stderr, /no Zeek log given/);
     r = netspot('zeek', '--feature', 'dns.count', join(dir, 'missing.log'));
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /cannot open Zeek log .*missing\.log: ENOENT/);
+    assert.match(r.stderr, /cannot open zeek\.logs .*missing\.log: no such file or directory \(ENOENT\)/);
+    r = netspot('zeek', '--feature', 'dns.count', '-f', zeekData('wrccdc2018__dns.log.gz'), zeekData('wrccdc2018__dns.log.gz'));
+    assert.equal(r.status, 2, 'an output that is an input log is refused before anything is written');
+    assert.match(r.stderr, /zeek\.logs/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
