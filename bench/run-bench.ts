@@ -30,7 +30,9 @@ function netspotRun(path: string): { pps: number; rss: number; summary: string }
     '-s', statNames.join(','), '-p', '1s', '-f', join(out, '%s.data.json'), '--exporter.file.alarm', join(out, '%s.alarms.json'),
     '--exporter.console.alarm', 'false',
   ]);
-  const pps = Number(/([\d.]+) Mpkt\/s/.exec(stderr)?.[1]) * 1e6;
+  // The summary says Mpkt/s, kpkt/s or pkt/s (a loaded machine can fall below 1 M).
+  const rate = /([\d.]+) ([Mk]?)pkt\/s/.exec(stderr);
+  const pps = Number(rate?.[1]) * (rate?.[2] === 'M' ? 1e6 : rate?.[2] === 'k' ? 1e3 : 1);
   const rss = Number(/peak RSS (\d+) MiB/.exec(stderr)?.[1]);
   return { pps, rss, summary: stderr.split('\n').filter((l) => l.startsWith('netspot:')).join(' | ') };
 }
