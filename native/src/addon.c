@@ -597,6 +597,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"compileFilter", NULL, compile_filter, NULL, NULL, NULL, napi_default, NULL},
     {"listDevices", NULL, list_devices, NULL, NULL, NULL, napi_default, NULL},
     {"libVersion", NULL, lib_version, NULL, NULL, NULL, napi_default, NULL},
+    {"sendUnixDatagram", NULL, send_unix_datagram, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

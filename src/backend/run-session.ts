@@ -3,6 +3,8 @@
  * end: its name, its counts so far, and stop / reopen. pipeline/Session (packets) and
  * zeek/ZeekSession (Zeek logs) both are one.
  */
+import type { ExporterHealth } from '../exporters/index.js';
+
 export interface RunProgress {
   running: boolean;
   /** Packet front end: packets, packets cut short, packets dropped by the capture. */
@@ -33,6 +35,8 @@ export interface RunSession {
   /** Names judged (statistics or Zeek features), known so far. */
   watched(): string[];
   progress(): RunProgress;
+  /** Delivery figures of the exporters that report them (network exporters). */
+  exporterHealth(): ExporterHealth[];
   run(): Promise<unknown>;
   stop(): void;
   reopenOutputs(): Promise<void>;

@@ -42,6 +42,9 @@ export const PERIOD_EXPECTED = 'a duration from 1ms to 24h';
 /** miner.timeout: 0 (never) or up to 24 h. */
 export const TIMEOUT_MAX_NS = 24 * 3600e9;
 export const TIMEOUT_EXPECTED = 'a duration up to 24h (0s = never)';
+/** Network exporters' flush deadline at the end of a run: a stop must not wait for hours. */
+export const FLUSH_TIMEOUT_MAX_NS = 600e9;
+export const FLUSH_TIMEOUT_EXPECTED = 'a duration up to 10m';
 
 /** True when `text` is a duration whose length lies in [min, max] nanoseconds (finite). */
 export function durationWithin(text: string, minNs: number, maxNs: number): boolean {

@@ -11,7 +11,7 @@ import { openInputFile } from '../util/safe-open.js';
 import { SpotParameterError, validateSpotConfig } from '../spot/index.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
 import { statNames } from '../stats/index.js';
-import { durationWithin, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS, TIMEOUT_EXPECTED, TIMEOUT_MAX_NS } from './duration.js';
+import { durationWithin } from './duration.js';
 
 /** A fresh copy of the built-in defaults. */
 export function defaultConfig(): Config {
@@ -193,11 +193,13 @@ export function validateConfig(cfg: unknown): Config {
   if (problems.length > 0) throw new UsageError([...new Set(problems)].join('\n'));
   // Durations are checked on their parsed value here, when the config is set, not at start.
   const config = cfg as Config;
-  if (!durationWithin(config.analyzer.period, PERIOD_MIN_NS, PERIOD_MAX_NS)) {
-    problems.push(`bad value for analyzer.period: ${quoteValue(config.analyzer.period)} (expected ${PERIOD_EXPECTED})`);
-  }
-  if (!durationWithin(config.miner.timeout, 0, TIMEOUT_MAX_NS)) {
-    problems.push(`bad value for miner.timeout: ${quoteValue(config.miner.timeout)} (expected ${TIMEOUT_EXPECTED})`);
+  for (const { key, schema } of configKeys()) {
+    const { minNs, maxNs, expected } = schema as { minNs?: number; maxNs?: number; expected?: string };
+    if (minNs === undefined || maxNs === undefined) continue;
+    const text = getKey(config, key);
+    if (typeof text === 'string' && !durationWithin(text, minNs, maxNs)) {
+      problems.push(`bad value for ${key}: ${quoteValue(text)} (expected ${expected})`);
+    }
   }
   // Constraints between SPOT keys (q < 1 - level) hold for every statistic's merged settings.
   for (const stat of statNames) {

@@ -9,7 +9,7 @@ import type { PacketSource } from '../source/packet-batch.js';
 import { Analyzer } from '../analyzer/analyzer.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
 import { Backend, type PeriodResult } from '../backend/backend.js';
-import { createExporters, type Exporter } from '../exporters/index.js';
+import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
 import { UsageError } from '../util/errors.js';
@@ -46,7 +46,7 @@ export class Session implements RunSession {
     let exporters: Exporter[] = [];
     try {
       const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters });
-      exporters = [...createExporters(cfg), ...(hooks.exporters ?? [])];
+      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning }), ...(hooks.exporters ?? [])];
       const backend = new Backend({
         series: source.name, exporters, params: (name) => detectorParams(cfg, name), onPeriod: hooks.onPeriod, onWarning: hooks.onWarning,
       });
@@ -110,6 +110,11 @@ export class Session implements RunSession {
     const s = this.pipeline.state;
     const src = this.source.stats();
     return { ...s, bytesRead: src.bytesRead, bytesTotal: src.bytesTotal, records: 0, badLines: 0, lateRecords: 0 };
+  }
+
+  /** Delivery figures of the exporters that report them (network exporters). */
+  exporterHealth(): ExporterHealth[] {
+    return this.exporters.flatMap((e) => (e.health === undefined ? [] : [e.health()]));
   }
 
   async reopenOutputs(): Promise<void> {

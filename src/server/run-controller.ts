@@ -8,6 +8,7 @@ import { mergeConfig, validateConfig } from '../config/load.js';
 import { Session } from '../pipeline/session.js';
 import { ZeekSession } from '../zeek/zeek-session.js';
 import type { RunProgress, RunSession } from '../backend/run-session.js';
+import type { ExporterHealth } from '../exporters/index.js';
 import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
 import { alarmRecordToJson, dataRecordToJson } from '../records/index.js';
 import { InputError, UsageError } from '../util/errors.js';
@@ -22,7 +23,11 @@ import type { OutputDir, PathProblem } from './output-dir.js';
 type Phase = Status['state'];
 
 /** The runs' counts summed over every run of the server's life. */
-export type Totals = Omit<RunProgress, 'running' | 'bytesRead' | 'bytesTotal'> & { runs: number };
+export type Totals = Omit<RunProgress, 'running' | 'bytesRead' | 'bytesTotal'> & {
+  runs: number;
+  /** Records sent and dropped per network exporter. */
+  exporters: Record<string, { sent: number; dropped: number }>;
+};
 
 const TOTAL_KEYS = ['packets', 'periods', 'alarms', 'malformed', 'dropped', 'records', 'badLines', 'lateRecords'] as const;
 
@@ -60,7 +65,7 @@ export class RunController {
   };
   /** Totals of the runs that ended; the current run adds its own live figures. */
   private readonly past: Totals = {
-    packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, records: 0, badLines: 0, lateRecords: 0, runs: 0,
+    packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, records: 0, badLines: 0, lateRecords: 0, runs: 0, exporters: {},
   };
   /** Latest data record of the current or last run. */
   latest: Latest | undefined;
@@ -124,7 +129,13 @@ export class RunController {
       records: cur?.records ?? 0,
       badLines: cur?.badLines ?? 0,
       lateRecords: cur?.lateRecords ?? 0,
+      exporters: this.exporterHealth(),
     };
+  }
+
+  /** Delivery figures of the current or last run's network exporters. */
+  exporterHealth(): ExporterHealth[] {
+    return this.session?.exporterHealth() ?? [];
   }
 
   /** Lifetime totals over every run (monotonic, for Prometheus counters). */
@@ -134,6 +145,7 @@ export class RunController {
     if (cur !== undefined) {
       for (const k of TOTAL_KEYS) t[k] += cur[k];
       for (const [k, v] of Object.entries(cur.alarmsByStat)) t.alarmsByStat[k] = (t.alarmsByStat[k] ?? 0) + v;
+      addExporterTotals(t, this.exporterHealth());
     }
     return t;
   }
@@ -221,6 +233,7 @@ export class RunController {
       for (const k of TOTAL_KEYS) this.past[k] += st[k];
       for (const [k, v] of Object.entries(st.alarmsByStat)) this.past.alarmsByStat[k] = (this.past.alarmsByStat[k] ?? 0) + v;
       if (this.run.input === 'zeek' && this.session !== undefined) this.run.stats = this.session.watched();
+      addExporterTotals(this.past, this.exporterHealth());
     }
     this.past.runs++;
     this.phase = 'ended';
@@ -246,6 +259,14 @@ export class RunController {
 function problemsError(status: number, what: string, details: PathProblem[]): ApiError {
   const fields = [...new Set(details.map((d) => d.field))];
   return new ApiError(status, details.length === 1 ? details[0].message : `${what}: ${fields.join(', ')}`, details);
+}
+
+function addExporterTotals(t: Totals, health: readonly ExporterHealth[]): void {
+  for (const h of health) {
+    const e = (t.exporters[h.name] ??= { sent: 0, dropped: 0 });
+    e.sent += h.sent;
+    e.dropped += h.dropped;
+  }
 }
 
 /** "bad value for spot.q: 2 (expected ...)" -> a detail naming the field. */

@@ -91,6 +91,8 @@ export interface PcapBinding {
   compileFilter(filter: string, linkType: number, snaplen: number): Promise<void>;
   listDevices(): NativeDevice[];
   libVersion(): string;
+  /** One datagram to a unix datagram socket (syslog's /dev/log); throws with error.code. */
+  sendUnixDatagram(path: string, data: Buffer): void;
 }
 
 const addonPath = fileURLToPath(new URL('../../../native/build/Release/netspot_pcap.node', import.meta.url));

@@ -1,6 +1,6 @@
 /** The `[zeek]` configuration section: what `netspot zeek` reads and where it writes. */
 import { Type, type Static } from '@sinclair/typebox';
-import { DURATION_PATTERN } from '../config/duration.js';
+import { DURATION_PATTERN, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS } from '../config/duration.js';
 
 export const ZeekSchema = Type.Object(
   {
@@ -14,13 +14,19 @@ export const ZeekSchema = Type.Object(
       description: 'feature expressions: LOG.count, LOG.distinct(F), LOG.sum(F), LOG.mean(F), LOG.max(F), LOG.ratio(F=V); F may be len(F)',
       expected: 'a list of feature expressions such as conn.distinct(id.resp_p)',
     }),
-    period: Type.String({ default: '60s', pattern: DURATION_PATTERN, description: 'period of the feature expressions, aligned on the epoch', expected: 'a duration such as 10s or 1m' }),
+    period: Type.String({
+      default: '60s', pattern: DURATION_PATTERN, maxLength: 64, minNs: PERIOD_MIN_NS, maxNs: PERIOD_MAX_NS,
+      description: 'period of the feature expressions, aligned on the epoch (1ms to 24h)', expected: PERIOD_EXPECTED,
+    }),
     lateness: Type.String({
-      default: '', pattern: `^$|${DURATION_PATTERN}`,
+      default: '', pattern: `^$|${DURATION_PATTERN}`, maxLength: 64,
       description: 'how long a period stays open for records written out of ts order (empty = one period)', expected: 'a duration such as 30s, or empty',
     }),
     follow: Type.Boolean({ default: false, description: 'follow the logs as they grow, across rotation and truncation (tail -F)', expected: 'true or false' }),
-    poll: Type.String({ default: '200ms', pattern: DURATION_PATTERN, description: 'follow: how often the logs are checked', expected: 'a duration such as 200ms' }),
+    poll: Type.String({
+      default: '200ms', pattern: DURATION_PATTERN, maxLength: 64, minNs: 1e6, maxNs: 60e9,
+      description: 'follow: how often the logs are checked (1ms to 1m)', expected: 'a duration from 1ms to 1m',
+    }),
     stats: Type.Boolean({ default: true, description: "bro-spotd mode: every numeric field of each stats.log record is an observation", expected: 'true or false' }),
     profile: Type.String({ default: '', description: "bro-spotd profile (.ini): detector parameters and the features to watch", expected: 'a file path' }),
     anomaly_log: Type.String({

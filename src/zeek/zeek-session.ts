@@ -7,7 +7,7 @@ import type { Config, SpotParams } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
 import { Backend, type BackendStatus, type PeriodResult } from '../backend/backend.js';
-import { createExporters, type Exporter } from '../exporters/index.js';
+import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { backendControl } from '../dbus/spot-control.js';
 import { SpotDbusService } from '../dbus/spot-dbus-service.js';
 import { SpotParameterError } from '../spot/index.js';
@@ -102,7 +102,7 @@ export class ZeekSession implements RunSession {
     };
 
     const series = 'zeek';
-    const exporters: Exporter[] = [...createExporters(cfg)];
+    const exporters: Exporter[] = [...createExporters(cfg, { onWarning: hooks.onWarning })];
     if (z.anomaly_log !== '') exporters.push(new AnomalyLogExporter(z.anomaly_log, z.anomaly_log_format));
     exporters.push(...(hooks.exporters ?? []));
     try {
@@ -141,6 +141,10 @@ export class ZeekSession implements RunSession {
 
   watched(): string[] {
     return this.backend.names();
+  }
+
+  exporterHealth(): ExporterHealth[] {
+    return this.exporters.flatMap((e) => (e.health === undefined ? [] : [e.health()]));
   }
 
   progress(): RunProgress {

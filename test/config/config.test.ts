@@ -121,6 +121,10 @@ test('analyzer.period is bounded to 1ms..24h and miner.timeout to 24h, checked o
   for (const bad of ['25h', nines]) {
     await assert.rejects(loadConfig({ overrides: [['miner.timeout', bad]] }), /bad value for miner\.timeout: .* \(expected a duration up to 24h \(0s = never\)\)/);
   }
+  // Every duration key is bounded the same way, network exporters' flush deadline included.
+  for (const ex of ['influxdb', 'socket', 'syslog']) {
+    await assert.rejects(loadConfig({ overrides: [[`exporter.${ex}.flush_timeout`, nines]] }), new RegExp(`bad value for exporter\\.${ex}\\.flush_timeout: .* \\(expected a duration up to 10m\\)`));
+  }
 });
 
 test('miner.filter is bounded to 512 characters', async () => {
