@@ -1,54 +1,42 @@
 /**
- * The analyzer: owns the counters the loaded statistics need, and at the end of each period
- * turns counter values into statistics, lets each statistic's detector judge its value, and
- * builds the period's records. Everything here runs once per period, not per packet.
+ * The packet front end's per-period half: owns the counters the loaded statistics need, and
+ * at the end of each period turns counter values into the statistics' values, the named
+ * values the back end (backend/) judges. Everything here runs once per period, not per packet.
  */
 import { counterDef, SumTable, type Counter, type PeriodInfo, type SumRule } from '../counters/index.js';
 import { statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
-import { NOT_JUDGED, type AlarmRecord, type DataRecord, type StatOutcome } from '../records/index.js';
+import type { NamedValue } from '../backend/named-value.js';
 import { UsageError } from '../util/errors.js';
-import { createStatDetector, detectorParams, FIT_ERROR, type StatDetector } from './stat-detector.js';
 
-interface WatchedStat {
-  readonly def: StatDef;
-  /** null: the statistic is never judged (`judged: false`). */
-  readonly detector: StatDetector | null;
-  /** A FIT_ERROR was already reported for it (once per run). */
-  fitErrorReported: boolean;
-}
+export type { PeriodResult } from '../backend/backend.js';
 
 export interface AnalyzerOptions {
   /** Counters to compute even if no loaded statistic needs them. */
   counters?: readonly string[];
-  /** Non-fatal problems of the analysis (a detector that cannot judge), once each. */
-  onWarning?: (message: string) => void;
 }
 
-export interface PeriodResult {
-  readonly record: DataRecord;
-  readonly alarms: readonly AlarmRecord[];
+/** One period measured: the statistics' values and the counters they came from. */
+export interface PeriodMeasure {
+  readonly values: NamedValue[];
+  readonly counters: Record<string, number>;
 }
 
 export class Analyzer {
   /** Counters incremented per packet (those with `process`), in a plain array for the hot loop. */
   readonly packetCounters: Counter[] = [];
   private readonly counters: Array<{ name: string; counter: Counter }> = [];
-  private readonly stats: WatchedStat[] = [];
+  private readonly stats: StatDef[] = [];
   private sumTable: SumTable | undefined;
 
-  private readonly onWarning: (message: string) => void;
-
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
-    this.onWarning = options.onWarning ?? (() => {});
     if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
     const needed = new Set<string>();
     for (const name of cfg.analyzer.stats) {
       const def = statDef(name);
       if (def === undefined) throw new UsageError(`unknown statistic "${name}"`);
       for (const c of def.requires) needed.add(c);
-      const detector = def.judged === false ? null : createStatDetector(detectorParams(cfg, name));
-      this.stats.push({ def, detector, fitErrorReported: false });
+      this.stats.push(def);
     }
     for (const name of options.counters ?? []) needed.add(name);
     // Declared sums share one table evaluated once per packet; the others are objects.
@@ -77,46 +65,24 @@ export class Analyzer {
     return this.counters.map((c) => c.name);
   }
 
-  /**
-   * Closes a period: reads and resets the counters, steps every detector, builds records.
-   * A partial period (the input ended inside it) is recorded but judged by no detector.
-   */
-  endPeriod(timeNs: bigint, period: PeriodInfo): PeriodResult {
-    const values: Record<string, number> = {};
+  /** Names of the statistics a detector judges (PERF is only recorded). */
+  judgedStats(): string[] {
+    return this.stats.filter((d) => d.judged !== false).map((d) => d.name);
+  }
+
+  /** Closes a period: reads and resets the counters, computes every statistic. */
+  endPeriod(period: PeriodInfo): PeriodMeasure {
+    const counters: Record<string, number> = {};
     for (const { name, counter } of this.counters) {
-      values[name] = counter.value(period);
+      counters[name] = counter.value(period);
       counter.reset();
     }
     this.sumTable?.reset();
-    const outcomes: StatOutcome[] = [];
-    const alarms: AlarmRecord[] = [];
-    for (const stat of this.stats) {
-      const { def, detector } = stat;
-      const value = def.compute(values);
-      const v = value === null || !Number.isFinite(value) ? NaN : value;
-      const shown = value !== null && Number.isFinite(value) ? value : null;
-      if (detector === null || period.partial) {
-        outcomes.push({ name: def.name, value: shown, up: NaN, down: NaN, status: NOT_JUDGED });
-        continue;
-      }
-      const j = detector.judge(v);
-      outcomes.push({ name: def.name, value: shown, up: j.up, down: j.down, status: j.status });
-      if (j.status === FIT_ERROR && !stat.fitErrorReported) {
-        stat.fitErrorReported = true;
-        this.onWarning(
-          `${def.name}: the SPOT fit left the ${detector.unfittedTails()} anomaly threshold NaN (too few distinct ` +
-            `values beyond the excess threshold in the calibration periods, e.g. a constant series); ` +
-            `${def.name} is not judged on that tail (status ${FIT_ERROR}) until the stream brings such values`,
-        );
-      }
-      if (j.alarm !== 0) {
-        alarms.push({
-          timeNs, series: this.series, stat: def.name, value: v,
-          status: j.alarm === 1 ? 'UP_ALERT' : 'DOWN_ALERT', code: j.alarm,
-          probability: j.probability, threshold: j.alarm === 1 ? j.up : j.down,
-        });
-      }
+    const values: NamedValue[] = [];
+    for (const def of this.stats) {
+      const value = def.compute(counters);
+      values.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, judged: def.judged !== false });
     }
-    return { record: { timeNs, series: this.series, stats: outcomes, counters: values, partial: period.partial }, alarms };
+    return { values, counters };
   }
 }

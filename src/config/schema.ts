@@ -12,6 +12,7 @@ import {
   DURATION_PATTERN, FLUSH_TIMEOUT_EXPECTED, FLUSH_TIMEOUT_MAX_NS, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS, TIMEOUT_EXPECTED, TIMEOUT_MAX_NS,
 } from './duration.js';
 import { SPOT_CONFIG_DEFAULTS as SPOT } from '../spot/index.js';
+import { ZeekSchema, type ZeekSettings } from '../zeek/zeek-config.js';
 
 // The range of each duration key (minNs..maxNs) is checked on the parsed value by
 // validateConfig (load.ts), for every key declared with `duration`.
@@ -85,7 +86,14 @@ for (const n of statNames) perStat[n] = Type.Optional(SpotOverrideSchema);
 
 export const SpotSchema = Type.Object(
   { ...spotKeys, ...perStat },
-  { additionalProperties: false, description: 'SPOT detectors: defaults for every statistic, overridden in [spot.STAT]' },
+  {
+    // Other tables are Zeek features and stats.log fields ([spot."dns.count"], [spot.pkts_proc]):
+    // their names are only known at run time; validateConfig refuses upper-case ones (typos of statistics).
+    additionalProperties: Type.Partial(SpotParamsSchema, {
+      additionalProperties: false, expected: 'a table of SPOT keys for a Zeek feature or stats.log field (it is no [spot] key)',
+    }),
+    description: 'SPOT detectors: defaults for every statistic, overridden in [spot.STAT] (or [spot."FEATURE"] for Zeek)',
+  },
 ) as unknown as TObject<typeof spotKeys & Record<string, typeof SpotOverrideSchema>>;
 
 export const ConsoleExporterSchema = Type.Object(
@@ -169,7 +177,7 @@ export const ExporterSchema = Type.Object(
 );
 
 export const ConfigSchema = Type.Object(
-  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema },
+  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema, zeek: ZeekSchema },
   { additionalProperties: false },
 );
 
@@ -178,4 +186,5 @@ export interface Config {
   analyzer: { period: string; stats: string[] };
   exporter: Static<typeof ExporterSchema>;
   spot: SpotParams & { [stat: string]: Partial<SpotParams> | number | boolean };
+  zeek: ZeekSettings;
 }

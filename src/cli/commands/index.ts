@@ -10,6 +10,7 @@ import * as spot from './spot.js';
 import * as defaults from './defaults.js';
 import * as ls from './ls.js';
 import * as serve from './serve.js';
+import * as zeek from './zeek.js';
 
 /** Every sub-command, in the order `netspot --help` lists them. */
-export const commandModules: readonly CommandModule[] = [run, serve, spot, defaults, ls];
+export const commandModules: readonly CommandModule[] = [run, serve, zeek, spot, defaults, ls];

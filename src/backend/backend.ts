@@ -1,0 +1,127 @@
+/**
+ * The back end, shared by every front end: it judges named values with one SPOT detector
+ * per name, builds the period's data and alarm records, hands them to the exporters (the
+ * server's live feed is one of them) and keeps the run's tallies. Front ends (packets,
+ * Zeek logs) only decide what the values are and when a period ends.
+ */
+import type { SpotParams } from '../config/schema.js';
+import type { Exporter } from '../exporters/index.js';
+import { NOT_JUDGED, type AlarmRecord, type DataRecord, type StatOutcome } from '../records/index.js';
+import { FIT_ERROR } from '../analyzer/stat-detector.js';
+import type { NamedValue } from './named-value.js';
+import { WatchedFeature } from './watched-feature.js';
+
+export interface PeriodResult {
+  readonly record: DataRecord;
+  readonly alarms: readonly AlarmRecord[];
+}
+
+export interface BackendStatus {
+  periods: number;
+  alarms: number;
+  /** Alarms per statistic. */
+  alarmsByStat: Record<string, number>;
+}
+
+export interface BackendOptions {
+  /** The run's name in records (capture base name, interface, log name). */
+  series: string;
+  exporters: readonly Exporter[];
+  /** Detector parameters of a name (`[spot]` merged with `[spot.NAME]`, or a profile). */
+  params: (name: string) => SpotParams;
+  /** Every judged period, after the exporters had it. */
+  onPeriod?: (result: PeriodResult) => void;
+  /** Non-fatal problems of the judging (a detector that cannot judge), once per name. */
+  onWarning?: (message: string) => void;
+}
+
+export interface JudgeOptions {
+  /** Raw values of the period for metrics and debugging (packet counters). */
+  counters?: Readonly<Record<string, number>>;
+  /** The input ended inside the period: it is recorded, judged by no detector. */
+  partial?: boolean;
+}
+
+export class Backend {
+  private readonly watched = new Map<string, WatchedFeature>();
+  private readonly fitErrorReported = new Set<string>();
+  readonly state: BackendStatus = { periods: 0, alarms: 0, alarmsByStat: {} };
+
+  constructor(private readonly opts: BackendOptions) {}
+
+  /** Creates the detectors of names known in advance, so that they are listed before any value. */
+  watch(names: readonly string[]): void {
+    for (const n of names) this.feature(n);
+  }
+
+  /** Watched names, in the order they were first seen. */
+  names(): string[] {
+    return [...this.watched.keys()];
+  }
+
+  /** A watched name's detector and tallies (D-Bus Status, Config, Reset). */
+  get(name: string): WatchedFeature | undefined {
+    return this.watched.get(name);
+  }
+
+  private feature(name: string): WatchedFeature {
+    let f = this.watched.get(name);
+    if (f === undefined) {
+      f = new WatchedFeature(name, this.opts.params(name));
+      this.watched.set(name, f);
+    }
+    return f;
+  }
+
+  /**
+   * Judges one period's values (a name first seen gets its detector now), builds the records
+   * and hands them to every exporter, then flushes them. A value with `judged: false`, and
+   * every value of a partial period, is recorded as NOT_JUDGED.
+   */
+  judge(timeNs: bigint, values: readonly NamedValue[], opts: JudgeOptions = {}): PeriodResult {
+    const { series } = this.opts;
+    const partial = opts.partial === true;
+    const outcomes: StatOutcome[] = [];
+    const alarms: AlarmRecord[] = [];
+    for (const { name, value, judged } of values) {
+      const ok = value !== null && Number.isFinite(value);
+      const shown = ok ? value : null;
+      if (judged === false || partial) {
+        outcomes.push({ name, value: shown, up: NaN, down: NaN, status: NOT_JUDGED });
+        continue;
+      }
+      const f = this.feature(name);
+      const v = ok ? value : NaN;
+      const j = f.judge(v);
+      outcomes.push({ name, value: shown, up: j.up, down: j.down, status: j.status });
+      if (j.status === FIT_ERROR && !this.fitErrorReported.has(name)) {
+        this.fitErrorReported.add(name);
+        this.opts.onWarning?.(
+          `${name}: the SPOT fit left the ${f.detector.unfittedTails()} anomaly threshold NaN (too few distinct ` +
+            `values beyond the excess threshold in the calibration periods, e.g. a constant series); ` +
+            `${name} is not judged on that tail (status ${FIT_ERROR}) until the stream brings such values`,
+        );
+      }
+      if (j.alarm !== 0) {
+        alarms.push({
+          timeNs, series, stat: name, value: v,
+          status: j.alarm === 1 ? 'UP_ALERT' : 'DOWN_ALERT', code: j.alarm,
+          probability: j.probability, threshold: j.alarm === 1 ? j.up : j.down,
+        });
+      }
+    }
+    const result: PeriodResult = { record: { timeNs, series, stats: outcomes, counters: opts.counters ?? {}, partial }, alarms };
+    for (const e of this.opts.exporters) {
+      e.data(result.record);
+      for (const a of alarms) e.alarm(a);
+      e.flush();
+    }
+    this.state.periods++;
+    for (const a of alarms) {
+      this.state.alarms++;
+      this.state.alarmsByStat[a.stat] = (this.state.alarmsByStat[a.stat] ?? 0) + 1;
+    }
+    this.opts.onPeriod?.(result);
+    return result;
+  }
+}
