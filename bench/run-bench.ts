@@ -1,24 +1,51 @@
 /**
- * Throughput of the whole analysis (`netspot run`'s code path: read, decode, count, ten
+ * Throughput of the whole analysis (`netspot run`'s code path: read, decode, count, the
  * statistics with their detectors, 1 s periods, file output) against a minimal C libpcap loop
  * doing the same reading, parsing and counting:
- *   npm run bench:run [-- CAPTURE]      (default bench/data/mixed-5m.pcap, generated if absent)
- *   npm run bench:run -- --influxdb [CAPTURE]
- * The second form compares file output alone with file output plus the InfluxDB exporter
- * (data and alarms) writing to a private influxd (Debian's influxdb), runs alternating.
- * Each side runs three times as a fresh process (the first run warms the page cache); the best
- * run is reported with its peak RSS, next to the peak RSS on a capture five times smaller, to
- * show that memory does not grow with the capture.
+ *   npm run bench:run [-- CAPTURE] [--stats ten|all|A,B,...]
+ *   npm run bench:run -- [CAPTURE] --compare N
+ *   npm run bench:run -- [CAPTURE] --influxdb
+ * CAPTURE defaults to bench/data/mixed-5m.pcap (generated if absent); --stats to NetSpot's ten
+ * statistics (`all`: every statistic, PERF included). Each side runs three times as a fresh
+ * process (the first run warms the page cache); the best run is reported with its peak RSS,
+ * next to the peak RSS on a capture five times smaller, to show that memory does not grow with
+ * the capture. --compare N instead runs the ten and all statistics alternately N times each
+ * (alternating cancels the drift of a shared machine's load) and reports every pair's ratio.
+ * --influxdb compares file output alone with file output plus the InfluxDB exporter (data and
+ * alarms) writing to a private influxd (Debian's influxdb), runs alternating.
  */
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { statNames } from '../src/stats/index.js';
+import { NETSPOT_STATS, statNames } from '../src/stats/index.js';
 import { Influxd } from '../test/support/servers.js';
 
-const influxMode = process.argv.includes('--influxdb');
-const capture = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'bench/data/mixed-5m.pcap';
+function parseArgs(argv: string[]): { capture: string; stats: string[]; compare: number; influxdb: boolean } {
+  const out = { capture: 'bench/data/mixed-5m.pcap', stats: [...NETSPOT_STATS], compare: 0, influxdb: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--stats') out.stats = statList(argv[++i]);
+    else if (argv[i] === '--influxdb') out.influxdb = true;
+    else if (argv[i] === '--compare') {
+      out.compare = Number(argv[++i]);
+      if (!Number.isInteger(out.compare) || out.compare < 1) throw new Error(`--compare: expected a positive integer, got ${argv[i]}`);
+    } else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]} (expected --stats, --compare, --influxdb)`);
+    else out.capture = argv[i];
+  }
+  return out;
+}
+
+function statList(arg: string | undefined): string[] {
+  if (arg === 'ten') return [...NETSPOT_STATS];
+  if (arg === 'all') return [...statNames];
+  const names = (arg ?? '').split(',').filter((n) => n !== '');
+  const unknown = names.filter((n) => !statNames.includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--stats: expected ten, all or statistics among ${statNames.join(', ')}, got ${arg}`);
+  return names;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const capture = args.capture;
 const small = 'bench/data/mixed-1m.pcap';
 
 function sh(cmd: string, args: string[]): { stdout: string; stderr: string } {
@@ -28,23 +55,55 @@ function sh(cmd: string, args: string[]): { stdout: string; stderr: string } {
 }
 
 /** One `netspot run` as a user would start it (a fresh process): packets/s and peak RSS. */
-function netspotRun(path: string, extra: string[] = []): { pps: number; rss: number; cpu: number; summary: string } {
+function netspotRun(path: string, stats = args.stats, extra: string[] = []): { pps: number; rss: number; cpu: number; summary: string } {
   const out = mkdtempSync(join(tmpdir(), 'netspot-bench-'));
   const { stderr } = sh(process.execPath, [
     '--import', './dist/bench/report-rss.js', 'dist/src/cli/netspot.js', 'run', '-d', path,
-    '-s', statNames.join(','), '-p', '1s', '-f', join(out, '%s.data.json'), '--exporter.file.alarm', join(out, '%s.alarms.json'),
+    '-s', stats.join(','), '-p', '1s', '-f', join(out, '%s.data.json'), '--exporter.file.alarm', join(out, '%s.alarms.json'),
     '--exporter.console.alarm', 'false', ...extra,
   ]);
-  // The summary says Mpkt/s, kpkt/s or pkt/s (a loaded machine can fall below 1 M).
-  const rate = /([\d.]+) ([Mk]?)pkt\/s/.exec(stderr);
-  const pps = Number(rate?.[1]) * (rate?.[2] === 'M' ? 1e6 : rate?.[2] === 'k' ? 1e3 : 1);
+  const rate = /([\d.]+) ([kM])pkt\/s/.exec(stderr);
+  const pps = rate === null ? NaN : Number(rate[1]) * (rate[2] === 'M' ? 1e6 : 1e3);
   const rss = Number(/peak RSS (\d+) MiB/.exec(stderr)?.[1]);
   const cpu = Number(/cpu ([\d.]+) s/.exec(stderr)?.[1]);
   return { pps, rss, cpu, summary: stderr.split('\n').filter((l) => l.startsWith('netspot:')).join(' | ') };
 }
 
+/**
+ * Ten and all statistics alternately, `n` pairs: each pair's rates and ratios, by wall clock
+ * (what `netspot run` reports) and by CPU time (user + system of the whole process, less
+ * disturbed by the other processes of a shared machine).
+ */
+function compare(n: number): void {
+  const ten = [...NETSPOT_STATS], all = [...statNames];
+  netspotRun(capture, ten); // warms the page cache
+  const wall: number[] = [], cpu: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    const a = netspotRun(capture, ten), b = netspotRun(capture, all);
+    wall.push(b.pps / a.pps);
+    cpu.push(a.cpu / b.cpu);
+    console.log(
+      `pair ${i}: ten ${(a.pps / 1e6).toFixed(2)} Mpkt/s, ${a.cpu.toFixed(2)} s CPU; all ${(b.pps / 1e6).toFixed(2)} Mpkt/s, ${b.cpu.toFixed(2)} s CPU ` +
+        `(peak RSS ${a.rss} / ${b.rss} MiB): all at ${pct(b.pps / a.pps)} by wall clock, ${pct(a.cpu / b.cpu)} by CPU time`,
+    );
+  }
+  console.log(`\nall (${all.length} statistics) vs NetSpot's ten, ${n} alternating pairs:`);
+  for (const [what, xs] of [['wall clock', wall], ['CPU time', cpu]] as const) {
+    const s = [...xs].sort((x, y) => x - y);
+    console.log(`  by ${what}: median ${pct(s[Math.floor((n - 1) / 2)])}, range ${pct(s[0])}-${pct(s[n - 1])}`);
+  }
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(0)}%`;
+}
+
 function main(): void {
   if (!existsSync(capture)) sh(process.execPath, ['dist/bench/gen-capture.js', '--out', capture]);
+  if (args.compare > 0) {
+    compare(args.compare);
+    return;
+  }
   if (!existsSync(small)) sh(process.execPath, ['dist/bench/gen-capture.js', '--packets', '1000000', '--duration', '60', '--out', small]);
   console.log(`capture ${capture}: ${(statSync(capture).size / 1e9).toFixed(2)} GB`);
 
@@ -68,7 +127,7 @@ function main(): void {
   } else console.log('C loop: gcc or libpcap-dev missing, skipped');
 
   console.log(
-    `\nnetspot run (10 statistics, 1 s periods, file output): ${(best.pps / 1e6).toFixed(2)} Mpkt/s (best of 3), ` +
+    `\nnetspot run (${args.stats.length} statistics, 1 s periods, file output): ${(best.pps / 1e6).toFixed(2)} Mpkt/s (best of 3), ` +
       `peak RSS ${best.rss} MiB (${smallRun.rss} MiB on a 1M-packet capture)\n` +
       `C libpcap loop: ${(c / 1e6).toFixed(2)} Mpkt/s; netspot at ${((best.pps / c) * 100).toFixed(0)}% of C`,
   );
@@ -87,7 +146,7 @@ async function influxComparison(): Promise<void> {
     netspotRun(capture); // page cache
     for (let i = 1; i <= 5; i++) {
       const a = netspotRun(capture);
-      const b = netspotRun(capture, influx);
+      const b = netspotRun(capture, args.stats, influx);
       console.log(
         `run ${i}: file only ${(a.pps / 1e6).toFixed(2)} Mpkt/s, cpu ${a.cpu} s | file + influxdb ${(b.pps / 1e6).toFixed(2)} Mpkt/s, ` +
           `cpu ${b.cpu} s (${b.summary.split(' | ').pop()})`,
@@ -108,5 +167,5 @@ async function influxComparison(): Promise<void> {
   }
 }
 
-if (influxMode) await influxComparison();
+if (args.influxdb) await influxComparison();
 else main();

@@ -10,7 +10,7 @@ import { InputError, UsageError } from '../util/errors.js';
 import { openInputFile } from '../util/safe-open.js';
 import { SpotParameterError, validateSpotConfig } from '../spot/index.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
-import { statNames } from '../stats/index.js';
+import { ALL_STATS, expandStats, statNames } from '../stats/index.js';
 import { durationWithin } from './duration.js';
 
 /** A fresh copy of the built-in defaults. */
@@ -156,6 +156,12 @@ export function quoteValue(v: unknown): string {
 /** Checks a whole config object; throws a UsageError listing every problem. */
 export function validateConfig(cfg: unknown): Config {
   const problems: string[] = [];
+  // `all` in analyzer.stats (file, -s, API) becomes the statistics it stands for.
+  const analyzer = isTable(cfg) ? ownValue(cfg, 'analyzer') : undefined;
+  if (isTable(analyzer)) {
+    const stats = ownValue(analyzer, 'stats');
+    if (Array.isArray(stats) && stats.includes(ALL_STATS)) setOwn(analyzer, 'stats', expandStats(stats as string[]));
+  }
   // Statistics are upper case: an unknown upper-case [spot.X] is a typo, not a Zeek feature.
   const spot = getKey(cfg, 'spot');
   if (isTable(spot)) {

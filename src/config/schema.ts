@@ -57,7 +57,8 @@ export const AnalyzerSchema = Type.Object(
       Type.Union(statNames.map((n) => Type.Literal(n))),
       {
         default: ['AVG_PKT_SIZE', 'PERF', 'R_ARP', 'R_SYN', 'TRAFFIC'], uniqueItems: true,
-        description: 'statistics to compute (netspot ls lists them)', expected: `a list of statistics among ${statNames.join(', ')}`,
+        description: 'statistics to compute (netspot ls lists them; all = every statistic except PERF)',
+        expected: `a list of statistics among ${statNames.join(', ')} (or all)`,
       },
     ),
   },

@@ -42,6 +42,10 @@ export interface SumRule {
   readonly anyLayer: number;
   /** TCP_* bits (FIN..CWR): the packet counts when its TCP flags include any of them; 0 = no condition. */
   readonly anyTcpFlag?: number;
+  /** TCP_* bits the packet's flags must all include (e.g. SYN and ACK); 0 = no condition. */
+  readonly allTcpFlags?: number;
+  /** TCP_* bits the packet's flags must not include (e.g. no ACK: an opening SYN); 0 = no condition. */
+  readonly noTcpFlag?: number;
   /** What a matching packet adds: 1, its IP length (`ipBytes`), or its malformed flag. */
   readonly add: 'one' | 'ipBytes' | 'malformed';
 }

@@ -25,6 +25,12 @@ import { REAL_TIME } from './real-time.js';
 import { MALFORMED } from './malformed.js';
 import { IFACE_DROPPED } from './iface-dropped.js';
 import { IFACE_RECEIVED } from './iface-received.js';
+import { SYN_OPEN } from './syn-open.js';
+import { SYN_ACK } from './syn-ack.js';
+import { ICMP_UNREACH } from './icmp-unreach.js';
+import { SRC_MAX_TCP_PORTS } from './src-max-tcp-ports.js';
+import { SRC_MAX_UDP_PORTS } from './src-max-udp-ports.js';
+import { SRC_MAX_DST_ADDRS } from './src-max-dst-addrs.js';
 
 export type { Counter, CounterDef, PeriodInfo, SumRule } from './counter.js';
 export { SumTable } from './sum-table.js';
@@ -33,6 +39,7 @@ export const counterDefs: readonly CounterDef[] = [
   PKTS, IP, IP_BYTES, ARP, ICMP, UDP, SYN, ACK, FIN, RST, URG, ECE, CWR,
   NB_UNIQ_SRC_ADDR, NB_UNIQ_DST_ADDR, NB_UNIQ_SRC_PORT, NB_UNIQ_DST_PORT,
   SOURCE_TIME, REAL_TIME, MALFORMED, IFACE_DROPPED, IFACE_RECEIVED,
+  SYN_OPEN, SYN_ACK, ICMP_UNREACH, SRC_MAX_TCP_PORTS, SRC_MAX_UDP_PORTS, SRC_MAX_DST_ADDRS,
 ];
 
 const byName = new Map(counterDefs.map((c) => [c.name, c]));

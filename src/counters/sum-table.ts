@@ -66,6 +66,9 @@ export class SumTable implements Counter {
       this.rules.forEach((r, j) => {
         if (r.anyLayer !== 0 && (layers & r.anyLayer) === 0) return;
         if ((r.anyTcpFlag ?? 0) !== 0 && (flags & (r.anyTcpFlag as number)) === 0) return;
+        const all = r.allTcpFlags ?? 0;
+        if ((flags & all) !== all) return;
+        if ((flags & (r.noTcpFlag ?? 0)) !== 0) return;
         this.sums[j] += r.add === 'one' ? this.packets[shape] : r.add === 'ipBytes' ? this.ipBytes[shape] : malformed * this.packets[shape];
       });
     }

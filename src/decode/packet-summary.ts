@@ -13,13 +13,18 @@ export const LAYER_UDP = 1 << 4;
 export const LAYER_ICMP = 1 << 5;
 /** An IPv4/IPv6 fragment other than the first (no transport header to read). */
 export const LAYER_FRAGMENT = 1 << 6;
+/**
+ * An ICMP Destination Unreachable message (ICMPv4 type 3, ICMPv6 type 1, any code): a
+ * rejection, kept as a bit so that the sum counters count it with no call of their own.
+ */
+export const LAYER_ICMP_UNREACH = 1 << 7;
 /** Either IP version. */
 export const LAYER_IP = LAYER_IPV4 | LAYER_IPV6;
 /**
  * Every LAYER_* bit: a new layer bit must be added here (a test checks it), and the counters'
  * shape table (`counters/sum-table.ts`) sizes itself from it.
  */
-export const LAYER_ALL = LAYER_ARP | LAYER_IPV4 | LAYER_IPV6 | LAYER_TCP | LAYER_UDP | LAYER_ICMP | LAYER_FRAGMENT;
+export const LAYER_ALL = LAYER_ARP | LAYER_IPV4 | LAYER_IPV6 | LAYER_TCP | LAYER_UDP | LAYER_ICMP | LAYER_FRAGMENT | LAYER_ICMP_UNREACH;
 
 /** TCP flag bits as in the header's flags byte. */
 export const TCP_FIN = 0x01;
@@ -44,7 +49,9 @@ export class PacketSummary {
   ipBytes = 0;
   /**
    * Source and destination addresses as four 32-bit big-endian words. IPv4 addresses are
-   * stored IPv4-mapped (0, 0, 0xffff, addr) so one set can hold both families.
+   * stored IPv4-mapped (0, 0, 0xffff, addr) so one set can hold both families. An ARP
+   * packet for IPv4 carries its sender and target protocol addresses here (with LAYER_ARP,
+   * not LAYER_IP, so the IP counters never see them). Valid only with one of these layers.
    */
   readonly src = new Uint32Array(4);
   readonly dst = new Uint32Array(4);
@@ -53,6 +60,14 @@ export class PacketSummary {
   dstPort = 0;
   /** TCP flags byte (TCP_* bits), 0 when not TCP. */
   tcpFlags = 0;
+  /**
+   * ICMPv4 or ICMPv6 type and code (read them only with LAYER_ICMP set: 0 is a type too);
+   * the IP layer bit says which family's numbering they follow.
+   */
+  icmpType = 0;
+  icmpCode = 0;
+  /** Operation (1 request, 2 reply) of an ARP packet for IPv4, whose addresses are then in src/dst; else 0. */
+  arpOp = 0;
 
   reset(): void {
     this.layers = 0;
@@ -62,5 +77,8 @@ export class PacketSummary {
     this.srcPort = 0;
     this.dstPort = 0;
     this.tcpFlags = 0;
+    this.icmpType = 0;
+    this.icmpCode = 0;
+    this.arpOp = 0;
   }
 }

@@ -3,12 +3,16 @@
  * `o` is where the transport header starts, `end` where the IP payload ends (the smaller of
  * the captured bytes and the IP length fields), so link-layer padding is never read as header.
  */
-import { LAYER_ICMP, LAYER_TCP, LAYER_UDP, type PacketSummary } from './packet-summary.js';
+import { LAYER_ICMP, LAYER_ICMP_UNREACH, LAYER_TCP, LAYER_UDP, type PacketSummary } from './packet-summary.js';
 
 export const IPPROTO_ICMP = 1;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_ICMPV6 = 58;
+
+/** Destination Unreachable in each family's numbering. */
+const ICMP_UNREACH = 3;
+const ICMPV6_UNREACH = 1;
 
 /** Decodes the header named by `protocol`; other protocols (tunnels, ESP, ...) stop decoding. */
 export function decodeTransport(protocol: number, data: Uint8Array, o: number, end: number, out: PacketSummary): void {
@@ -38,6 +42,9 @@ export function decodeTransport(protocol: number, data: Uint8Array, o: number, e
       out.malformed = 1;
       return;
     }
-    out.layers |= LAYER_ICMP;
+    const type = data[o];
+    out.layers |= type === (protocol === IPPROTO_ICMP ? ICMP_UNREACH : ICMPV6_UNREACH) ? LAYER_ICMP | LAYER_ICMP_UNREACH : LAYER_ICMP;
+    out.icmpType = type;
+    out.icmpCode = data[o + 1];
   }
 }

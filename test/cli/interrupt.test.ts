@@ -34,11 +34,13 @@ test('two SIGINTs while a long batch is counted end the process at once',  { tim
     child.kill('SIGINT');
     const result = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 3000))]);
     // 130 when the second came while the first was being honoured; 0 when the first had
-    // already ended the run cleanly (within a slice) by then. Never a hang, never killed.
+    // already ended the run cleanly (within a slice) by then; or ended by SIGINT itself when the
+    // second arrived while Node was tearing down after that clean end (Node restores the
+    // default disposition there; a shell shows 130 too). Never a hang, never another signal.
     assert.notEqual(result, 'hung', 'the process ignored both signals for 3 s');
     const { code, signal } = result as { code: number | null; signal: string | null };
-    assert.equal(signal, null, stderr);
-    assert.ok(code === 130 || code === 0, `exit ${code}: ${stderr}`);
+    if (signal !== null) assert.equal(signal, 'SIGINT', stderr);
+    else assert.ok(code === 130 || code === 0, `exit ${code}: ${stderr}`);
     assert.doesNotMatch(stderr, /at .*\.js:\d+/);
     assert.ok(performance.now() - t < 3000);
   } finally {

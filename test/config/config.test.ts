@@ -157,3 +157,19 @@ test('a FIFO given as the config file is refused at once; a missing one is named
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('"all" in analyzer.stats stands for every statistic except PERF, from a file, a flag or a patch', async () => {
+  // Written out here, not taken from the registry: the list a user gets.
+  const every = [
+    'AVG_PKT_SIZE', 'R_ACK', 'R_ARP', 'R_DST_SRC', 'R_DST_SRC_PORT', 'R_ICMP', 'R_IP', 'R_SYN', 'TRAFFIC',
+    'TCP_PORT_FANOUT', 'UDP_PORT_FANOUT', 'ADDR_FANOUT', 'R_HALF_OPEN', 'R_REJECT', 'CONN_RATE',
+  ];
+  assert.deepEqual((await loadConfig({ overrides: [['analyzer.stats', 'all']] })).analyzer.stats, every);
+  const file = tempFile('all.toml', '[analyzer]\nstats = ["R_SYN", "all", "PERF"]\n');
+  // In the order given, each once.
+  assert.deepEqual((await loadConfig({ file })).analyzer.stats, ['R_SYN', ...every.filter((n) => n !== 'R_SYN'), 'PERF']);
+  const patched = defaultConfig() as unknown as Record<string, unknown>;
+  mergeConfig(patched, { analyzer: { stats: ['all'] } });
+  assert.deepEqual(validateConfig(patched).analyzer.stats, every);
+  await assert.rejects(loadConfig({ overrides: [['analyzer.stats', 'all,R_NOPE']] }), /analyzer\.stats: "R_NOPE"/);
+});

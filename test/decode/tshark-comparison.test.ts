@@ -47,6 +47,13 @@ const FIELDS = [
   'tcp.flags',
   'udp.srcport',
   'udp.dstport',
+  'icmp.type',
+  'icmp.code',
+  'icmpv6.type',
+  'icmpv6.code',
+  'arp.opcode',
+  'arp.src.proto_ipv4',
+  'arp.dst.proto_ipv4',
 ];
 
 /** First protocol names (frame.protocols) of link types we count as packets only. */
@@ -73,6 +80,9 @@ interface Ours {
   srcPort: number;
   dstPort: number;
   tcpFlags: number;
+  icmpType: number;
+  icmpCode: number;
+  arpOp: number;
 }
 
 async function decodeFile(path: string): Promise<Ours[]> {
@@ -83,7 +93,7 @@ async function decodeFile(path: string): Promise<Ours[]> {
     for (let batch = await source.next(); batch !== null; batch = await source.next()) {
       for (let i = 0; i < batch.count; i++) {
         decodePacket(batch.data, batch.offset[i], batch.caplen[i], batch.wirelen[i], batch.linkType[i], s);
-        out.push({ layers: s.layers, src: [...s.src], dst: [...s.dst], ipBytes: s.ipBytes, srcPort: s.srcPort, dstPort: s.dstPort, tcpFlags: s.tcpFlags });
+        out.push({ layers: s.layers, src: [...s.src], dst: [...s.dst], ipBytes: s.ipBytes, srcPort: s.srcPort, dstPort: s.dstPort, tcpFlags: s.tcpFlags, icmpType: s.icmpType, icmpCode: s.icmpCode, arpOp: s.arpOp });
       }
     }
   } finally {
@@ -92,7 +102,7 @@ async function decodeFile(path: string): Promise<Ours[]> {
   return out;
 }
 
-const LAYER = { arp: 1, ipv4: 2, ipv6: 4, tcp: 8, udp: 16, icmp: 32, fragment: 64 };
+const LAYER = { arp: 1, ipv4: 2, ipv6: 4, tcp: 8, udp: 16, icmp: 32, fragment: 64, icmpUnreach: 128 };
 
 /** What tshark's dissection says about the outer layers, in our layer bits. */
 function expectedLayers(protocols: string, row: Record<string, string>, where: string): number {
@@ -110,7 +120,8 @@ function expectedLayers(protocols: string, row: Record<string, string>, where: s
   const next = tokens[j];
   if (next === 'tcp') layers |= LAYER.tcp;
   else if (next === 'udp') layers |= LAYER.udp;
-  else if (next === 'icmp' || next === 'icmpv6') layers |= LAYER.icmp;
+  else if (next === 'icmp') layers |= row['icmp.type'] === '3' ? LAYER.icmp | LAYER.icmpUnreach : LAYER.icmp;
+  else if (next === 'icmpv6') layers |= row['icmpv6.type'] === '1' ? LAYER.icmp | LAYER.icmpUnreach : LAYER.icmp;
   return layers;
 }
 
@@ -141,6 +152,19 @@ function compare(path: string, ours: Ours[], rows: string[][]): void {
     if (layers & LAYER.udp) {
       assert.equal(o.srcPort, Number(row['udp.srcport']), `${where}: udp.srcport`);
       assert.equal(o.dstPort, Number(row['udp.dstport']), `${where}: udp.dstport`);
+    }
+    if (layers & LAYER.icmp) {
+      const v = row['icmp.type'] !== '' ? 'icmp' : 'icmpv6';
+      assert.equal(o.icmpType, Number(row[`${v}.type`]), `${where}: ${v}.type`);
+      assert.equal(o.icmpCode, Number(row[`${v}.code`]), `${where}: ${v}.code`);
+    }
+    if (layers & LAYER.arp) {
+      const ipv4 = row['arp.src.proto_ipv4'] !== '';
+      assert.equal(o.arpOp, ipv4 ? Number(row['arp.opcode']) : 0, `${where}: arp.opcode`);
+      if (ipv4) {
+        assert.deepEqual(o.src, addressWords(row['arp.src.proto_ipv4']), `${where}: arp.src.proto_ipv4`);
+        assert.deepEqual(o.dst, addressWords(row['arp.dst.proto_ipv4']), `${where}: arp.dst.proto_ipv4`);
+      }
     }
   });
 }

@@ -14,6 +14,8 @@ import { LONG_HEAD, LONG_REPEATS, SMALL_FLOOD, T0, expectedRSyn, lastPeriod, wri
 
 // NetSpot's ten statistics, as its documentation names them.
 const NETSPOT_STATS = ['AVG_PKT_SIZE', 'PERF', 'R_ACK', 'R_ARP', 'R_DST_SRC', 'R_DST_SRC_PORT', 'R_ICMP', 'R_IP', 'R_SYN', 'TRAFFIC'];
+/** The statistics for scans and floods hidden in volume (docs/scan-statistics.md). */
+const SCAN_STATS = ['TCP_PORT_FANOUT', 'UDP_PORT_FANOUT', 'ADDR_FANOUT', 'R_HALF_OPEN', 'R_REJECT', 'CONN_RATE'];
 
 let server: RunningServer;
 let api: TestClient;
@@ -102,7 +104,7 @@ describe('idle server', () => {
 
   test('GET /api/stats lists NetSpot statistics and the loaded ones', async () => {
     const r = await call('GET', '/api/stats');
-    assert.deepEqual([...r.json.available].sort(), [...NETSPOT_STATS].sort());
+    assert.deepEqual([...r.json.available].sort(), [...NETSPOT_STATS, ...SCAN_STATS].sort());
     assert.deepEqual(r.json.loaded, defaultConfig().analyzer.stats);
     const syn = r.json.stats.find((s: any) => s.name === 'R_SYN');
     assert.deepEqual(syn.requires.sort(), ['IP', 'SYN']);

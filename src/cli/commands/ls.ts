@@ -13,7 +13,7 @@ function formatDevice(d: Device): string {
 
 const sections: Record<string, () => string> = {
   stats: () =>
-    'Statistics (analyzer.stats, -s):\n' +
+    'Statistics (analyzer.stats, -s; all = every one except PERF):\n' +
     statDefs.map((s) => `  ${s.name.padEnd(16)} ${s.description}\n  ${''.padEnd(16)} = ${s.formula}`).join('\n'),
   counters: () => 'Counters:\n' + counterDefs.map((c) => `  ${c.name.padEnd(18)} ${c.description}`).join('\n'),
   exporters: () => 'Exporters:\n' + exporterDefs.map((e) => `  ${e.name.padEnd(10)} ${e.description}`).join('\n'),

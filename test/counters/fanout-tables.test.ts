@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ContactSet } from '../../src/counters/contact-set.js';
+import { SourceCounts } from '../../src/counters/source-counts.js';
+import { FanOutKind, SourceFanOut } from '../../src/counters/source-fanout.js';
+import { PacketSummary } from '../../src/decode/packet-summary.js';
+import { decodePacket } from '../../src/decode/packet-decoder.js';
+import * as B from '../support/packet-builder.js';
+import { prng } from '../support/prng.js';
+
+/** An address as a Uint32Array of the decoder's four words. */
+const words = (addr: string): Uint32Array => Uint32Array.from(B.addressWords(addr));
+
+/** Random contacts, IPv4 and IPv6, addresses and ports, with repeats. */
+function contacts(n: number, seed: number): Array<{ s: string; t: string; tw: Uint32Array }> {
+  const rnd = prng(seed);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const v6 = rnd() < 0.3;
+    const s = v6 ? `2001:db8::${Math.floor(rnd() * 300).toString(16)}` : `10.0.${Math.floor(rnd() * 4)}.${Math.floor(rnd() * 250)}`;
+    const port = rnd() < 0.5;
+    const t = port ? `port ${Math.floor(rnd() * 2000)}` : rnd() < 0.5 ? `192.168.0.${Math.floor(rnd() * 200)}` : `2001:db8:1::${Math.floor(rnd() * 200).toString(16)}`;
+    const tw = port ? Uint32Array.of(0, 0, 0, Number(t.slice(5))) : words(t);
+    out.push({ s, t, tw });
+  }
+  return out;
+}
+
+test('ContactSet: says "new" exactly for the first occurrence of each contact, across growth and periods', () => {
+  const set = new ContactSet();
+  for (const seed of [1, 2]) {
+    const seen = new Set<string>();
+    for (const c of contacts(30_000, seed)) {
+      const key = `${c.s} ${c.t}`;
+      assert.equal(set.add(words(c.s), c.tw), !seen.has(key), key);
+      seen.add(key);
+    }
+    assert.equal(set.size, seen.size);
+    assert.equal(set.overflow, 0);
+    set.clear();
+  }
+});
+
+test('ContactSet: past its bound new contacts are not recorded but counted as overflow', () => {
+  const set = new ContactSet(1000);
+  const seen = new Set<string>();
+  let news = 0;
+  for (const c of contacts(20_000, 3)) {
+    if (set.add(words(c.s), c.tw)) news++;
+    seen.add(`${c.s} ${c.t}`);
+  }
+  assert.equal(news, 1000);
+  assert.equal(set.size, 1000);
+  assert.ok(set.overflow >= seen.size - 1000, `overflow ${set.overflow} covers the ${seen.size - 1000} contacts left out`);
+});
+
+test('SourceCounts: exact counts per source up to its bound, a lower bound past it', () => {
+  const rnd = prng(4);
+  const sources = Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? `2001:db8::${i.toString(16)}` : `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`));
+  const exact = new Map<string, number>();
+  const counts = new SourceCounts();
+  for (let i = 0; i < 40_000; i++) {
+    const s = sources[Math.floor(rnd() ** 3 * sources.length)];
+    exact.set(s, (exact.get(s) ?? 0) + 1);
+    counts.increment(words(s));
+  }
+  assert.equal(counts.size, exact.size);
+  assert.equal(counts.max(), Math.max(...exact.values()));
+  counts.clear();
+  assert.equal(counts.max(), 0);
+  const small = new SourceCounts(10);
+  for (let i = 0; i < 20; i++) for (let j = 0; j <= i; j++) small.increment(words(`10.0.0.${i}`));
+  // Sources 0..9 fit (the largest has 10); 10..19 are left out and counted.
+  assert.equal(small.max(), 10);
+  assert.equal(small.overflow, 20 * 21 / 2 - 55);
+});
+
+/** Decodes an Ethernet frame into a fresh summary. */
+function summary(frame: Uint8Array): PacketSummary {
+  const p = new PacketSummary();
+  decodePacket(frame, 0, frame.length, frame.length, 1, p);
+  return p;
+}
+const v4 = (src: string, dst: string, protocol: number, payload: Uint8Array): Uint8Array =>
+  B.ethernet({ etherType: B.ETH_IPV4, payload: B.ipv4({ src, dst, protocol, payload }) });
+
+test('SourceFanOut: only opening packets are contacts, each distinct target counted once', () => {
+  const tcp = new SourceFanOut(FanOutKind.TcpPorts), udp = new SourceFanOut(FanOutKind.UdpPorts), addr = new SourceFanOut(FanOutKind.Addresses);
+  const feed = (frame: Uint8Array): void => {
+    const p = summary(frame);
+    for (const c of [tcp, udp, addr]) c.process(p);
+  };
+  // A server answering 50 clients on 50 ports: replies, never contacts.
+  for (let i = 0; i < 50; i++) {
+    feed(v4('10.0.0.1', `10.0.1.${i}`, B.PROTO_TCP, B.tcp({ srcPort: 80, dstPort: 40000 + i, flags: B.SYN | B.ACK })));
+    feed(v4('10.0.0.1', `10.0.1.${i}`, B.PROTO_TCP, B.tcp({ srcPort: 80, dstPort: 40000 + i, flags: B.RST })));
+    feed(v4('10.0.0.1', `10.0.1.${i}`, B.PROTO_UDP, B.udp({ srcPort: 53, dstPort: 40000 + i })));
+    feed(v4('10.0.0.1', `10.0.1.${i}`, B.PROTO_ICMP, B.icmp({ type: 0 })));
+  }
+  assert.deepEqual([tcp.value(), udp.value(), addr.value()], [0, 0, 0]);
+  // A prober: SYN and FIN probes to 7 ports (twice), UDP requests to 4, pings to 3 hosts, ARP for 2.
+  for (let r = 0; r < 2; r++) {
+    for (let port = 1; port <= 7; port++) feed(v4('10.9.0.1', '10.0.0.1', B.PROTO_TCP, B.tcp({ srcPort: 50000, dstPort: port, flags: port % 2 ? B.SYN : B.FIN })));
+    for (let port = 1; port <= 4; port++) feed(v4('10.9.0.1', '10.0.0.2', B.PROTO_UDP, B.udp({ srcPort: 50000, dstPort: port })));
+    for (let h = 3; h <= 5; h++) feed(v4('10.9.0.1', `10.0.0.${h}`, B.PROTO_ICMP, B.icmp({ type: 8 })));
+    for (let h = 6; h <= 7; h++) feed(B.ethernet({ etherType: B.ETH_ARP, payload: B.arp({ op: 1, senderIp: '10.9.0.1', targetIp: `10.0.0.${h}` }), pad: true }));
+  }
+  assert.deepEqual([tcp.value(), udp.value(), addr.value()], [7, 4, 7]);
+  for (const c of [tcp, udp, addr]) c.reset();
+  assert.deepEqual([tcp.value(), udp.value(), addr.value()], [0, 0, 0]);
+});
+
+test('decoder: ICMP type and code, destination unreachable bit, ARP operation and addresses', () => {
+  const unreach = summary(v4('10.0.0.1', '10.0.0.2', B.PROTO_ICMP, B.icmp({ type: 3, code: 3 })));
+  assert.equal(unreach.icmpType, 3);
+  assert.equal(unreach.icmpCode, 3);
+  assert.notEqual(unreach.layers & 0x80, 0, 'LAYER_ICMP_UNREACH');
+  const echo = summary(v4('10.0.0.1', '10.0.0.2', B.PROTO_ICMP, B.icmp({ type: 8 })));
+  assert.equal(echo.layers & 0x80, 0);
+  const unreach6 = summary(B.ethernet({ etherType: B.ETH_IPV6, payload: B.ipv6({ src: '2001:db8::1', dst: '2001:db8::2', nextHeader: B.PROTO_ICMPV6, payload: B.icmp({ type: 1, code: 4 }) }) }));
+  assert.deepEqual([unreach6.icmpType, unreach6.icmpCode, unreach6.layers & 0x80], [1, 4, 0x80]);
+  // ICMPv6 type 3 is Time Exceeded, not a rejection.
+  const exceeded6 = summary(B.ethernet({ etherType: B.ETH_IPV6, payload: B.ipv6({ src: '2001:db8::1', dst: '2001:db8::2', nextHeader: B.PROTO_ICMPV6, payload: B.icmp({ type: 3 }) }) }));
+  assert.equal(exceeded6.layers & 0x80, 0);
+  const arp = summary(B.ethernet({ etherType: B.ETH_ARP, payload: B.arp({ op: 1, senderIp: '10.1.2.3', targetIp: '10.1.2.254' }), pad: true }));
+  assert.equal(arp.arpOp, 1);
+  assert.deepEqual([...arp.src], B.addressWords('10.1.2.3'));
+  assert.deepEqual([...arp.dst], B.addressWords('10.1.2.254'));
+});
