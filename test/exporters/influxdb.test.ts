@@ -99,8 +99,10 @@ test('InfluxDB stopped in the middle of a long run and restarted: the run keeps 
   t.after(() => Promise.all([control.cleanup(), flaky.cleanup()]));
   const dir = tempDir('influx-outage');
   const capture = join(dir, 'long.pcap');
-  // Three minutes of capture time in 5 ms periods: 36 000 periods, a run of several seconds.
-  const gen = spawnSync(process.execPath, [genCapture, '--packets', '1000000', '--duration', '180', '--out', capture], { encoding: 'utf8' });
+  // Three minutes of capture time in 5 ms periods: 36 000 periods; 3 M packets make the run last
+  // several times the outage even on an idle machine, so the restarted peer has time to catch
+  // up before the run ends (else the end-of-run flush waits for it, and the wall time with it).
+  const gen = spawnSync(process.execPath, [genCapture, '--packets', '3000000', '--duration', '180', '--out', capture], { encoding: 'utf8' });
   assert.equal(gen.status, 0, gen.stderr);
   const run = (db: Influxd, tag: string, extra: string[] = []) =>
     netspotAsync([
