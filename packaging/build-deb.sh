@@ -57,7 +57,9 @@ strip --strip-unneeded --remove-section=.comment --remove-section=.note "$lib/na
 npx esbuild dist/src/cli/netspot.js dist/src/cli/netspotctl.js --bundle --splitting --format=esm --platform=node \
   --target=node20 --outdir="$lib/dist/src/cli" --external:fastify --external:'@fastify/*' --log-level=warning \
   --chunk-names='chunk-[hash]' --banner:js="import { createRequire as __netspotRequire } from 'node:module'; const require = __netspotRequire(import.meta.url);"
-chmod 0755 "$lib/dist/src/cli/netspot.js" "$lib/dist/src/cli/netspotctl.js"
+# The wrappers start node themselves: the bundles need no #! line (lintian: script-not-executable).
+sed -i "1{/^#!/d}" "$lib/dist/src/cli/netspot.js" "$lib/dist/src/cli/netspotctl.js"
+
 
 # 4. Architecture-independent data in /usr/share/netspot: dashboard files, the demo capture.
 mkdir -p "$share"
@@ -97,7 +99,7 @@ printf 'Source: netspot\n\nPackage: netspot\nArchitecture: any\n' > "$work/shlib
 shlibs="$(cd "$work/shlibs" && dpkg-shlibdeps --warnings=0 -O "$lib/native/build/Release/netspot_pcap.node" | sed -n 's/^shlibs:Depends=//p')"
 # Files: 0644, directories and programs 0755, owned by root (dpkg-deb --root-owner-group).
 find "$root" -path "$root/DEBIAN" -prune -o -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
-chmod 0755 "$root/usr/bin/netspot" "$root/usr/bin/netspotctl" "$lib/dist/src/cli/netspot.js" "$lib/dist/src/cli/netspotctl.js"
+chmod 0755 "$root/usr/bin/netspot" "$root/usr/bin/netspotctl"
 # The command-line tools of dependencies (#! scripts) keep their executable bit, as npm gives it.
 find "$lib/node_modules" -type f -exec sh -c 'for f; do [ "$(head -c2 "$f")" = "#!" ] && chmod 0755 "$f"; done; true' sh {} +
 find "$root" -path "$root/DEBIAN" -prune -o -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +

@@ -31,6 +31,10 @@ if [[ -z "$deb" ]]; then
 fi
 deb="$(realpath "$deb")"
 echo "package: $deb ($(du -k "$deb" | cut -f1) KiB)"
+if command -v lintian >/dev/null; then
+  step "lintian"
+  lintian --fail-on error,warning "$deb" || fail "lintian"
+fi
 
 step "install"
 apt-get install -y "$deb" >"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log"; fail "apt-get install"; }

@@ -7,7 +7,8 @@ import { CommanderError } from 'commander';
 import { UsageError } from '../util/errors.js';
 import { parseEndpoint } from '../server/endpoint.js';
 import { readTokenFile } from '../server/auth.js';
-import { ApiClient, CtlError } from '../ctl/api-client.js';
+import type { ApiClient } from '../ctl/api-client.js';
+import { CtlError } from '../ctl/ctl-error.js';
 import { netspotctlProgram, type CtlGlobalFlags } from './ctl-program.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -17,6 +18,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (client !== undefined) return client;
       const flags = program.opts<CtlGlobalFlags>();
       const token = flags.tokenFile === undefined ? undefined : await readTokenFile(flags.tokenFile);
+      // Loaded on the first request: --help and usage errors do not pay for the HTTP client (undici).
+      const { ApiClient } = await import('../ctl/api-client.js');
       client = new ApiClient(parseEndpoint(flags.endpoint), token);
       return client;
     },
