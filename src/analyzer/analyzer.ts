@@ -6,13 +6,23 @@
 import { counterDef, SumTable, type Counter, type PeriodInfo, type SumRule } from '../counters/index.js';
 import { statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
-import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
+import { NOT_JUDGED, type AlarmRecord, type DataRecord, type StatOutcome } from '../records/index.js';
 import { UsageError } from '../util/errors.js';
-import { createStatDetector, detectorParams, type StatDetector } from './stat-detector.js';
+import { createStatDetector, detectorParams, FIT_ERROR, type StatDetector } from './stat-detector.js';
 
 interface WatchedStat {
   readonly def: StatDef;
-  readonly detector: StatDetector;
+  /** null: the statistic is never judged (`judged: false`). */
+  readonly detector: StatDetector | null;
+  /** A FIT_ERROR was already reported for it (once per run). */
+  fitErrorReported: boolean;
+}
+
+export interface AnalyzerOptions {
+  /** Counters to compute even if no loaded statistic needs them. */
+  counters?: readonly string[];
+  /** Non-fatal problems of the analysis (a detector that cannot judge), once each. */
+  onWarning?: (message: string) => void;
 }
 
 export interface PeriodResult {
@@ -27,17 +37,20 @@ export class Analyzer {
   private readonly stats: WatchedStat[] = [];
   private sumTable: SumTable | undefined;
 
-  /** `extraCounters`: counters to compute even if no loaded statistic needs them. */
-  constructor(cfg: Config, readonly series: string, extraCounters: readonly string[] = []) {
+  private readonly onWarning: (message: string) => void;
+
+  constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
+    this.onWarning = options.onWarning ?? (() => {});
     if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
     const needed = new Set<string>();
     for (const name of cfg.analyzer.stats) {
       const def = statDef(name);
       if (def === undefined) throw new UsageError(`unknown statistic "${name}"`);
       for (const c of def.requires) needed.add(c);
-      this.stats.push({ def, detector: createStatDetector(detectorParams(cfg, name)) });
+      const detector = def.judged === false ? null : createStatDetector(detectorParams(cfg, name));
+      this.stats.push({ def, detector, fitErrorReported: false });
     }
-    for (const name of extraCounters) needed.add(name);
+    for (const name of options.counters ?? []) needed.add(name);
     // Declared sums share one table evaluated once per packet; the others are objects.
     const sums: Array<{ name: string; rule: SumRule }> = [];
     for (const name of needed) {
@@ -64,7 +77,10 @@ export class Analyzer {
     return this.counters.map((c) => c.name);
   }
 
-  /** Closes a period: reads and resets the counters, steps every detector, builds records. */
+  /**
+   * Closes a period: reads and resets the counters, steps every detector, builds records.
+   * A partial period (the input ended inside it) is recorded but judged by no detector.
+   */
   endPeriod(timeNs: bigint, period: PeriodInfo): PeriodResult {
     const values: Record<string, number> = {};
     for (const { name, counter } of this.counters) {
@@ -74,11 +90,25 @@ export class Analyzer {
     this.sumTable?.reset();
     const outcomes: StatOutcome[] = [];
     const alarms: AlarmRecord[] = [];
-    for (const { def, detector } of this.stats) {
+    for (const stat of this.stats) {
+      const { def, detector } = stat;
       const value = def.compute(values);
       const v = value === null || !Number.isFinite(value) ? NaN : value;
+      const shown = value !== null && Number.isFinite(value) ? value : null;
+      if (detector === null || period.partial) {
+        outcomes.push({ name: def.name, value: shown, up: NaN, down: NaN, status: NOT_JUDGED });
+        continue;
+      }
       const j = detector.judge(v);
-      outcomes.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, up: j.up, down: j.down, status: j.status });
+      outcomes.push({ name: def.name, value: shown, up: j.up, down: j.down, status: j.status });
+      if (j.status === FIT_ERROR && !stat.fitErrorReported) {
+        stat.fitErrorReported = true;
+        this.onWarning(
+          `${def.name}: the SPOT fit left the ${detector.unfittedTails()} anomaly threshold NaN (too few distinct ` +
+            `values beyond the excess threshold in the calibration periods, e.g. a constant series); ` +
+            `${def.name} is not judged on that tail (status ${FIT_ERROR}) until the stream brings such values`,
+        );
+      }
       if (j.alarm !== 0) {
         alarms.push({
           timeNs, series: this.series, stat: def.name, value: v,
@@ -87,6 +117,6 @@ export class Analyzer {
         });
       }
     }
-    return { record: { timeNs, series: this.series, stats: outcomes, counters: values }, alarms };
+    return { record: { timeNs, series: this.series, stats: outcomes, counters: values, partial: period.partial }, alarms };
   }
 }

@@ -19,8 +19,13 @@ export interface Judgement {
 
 export interface StatDetector {
   judge(value: number): Judgement;
+  /** After a FIT_ERROR: which watched tails have no anomaly threshold ('upper', 'lower', 'upper and lower'). */
+  unfittedTails(): string;
   readonly spot: DriftSpot;
 }
+
+/** Status of a value that could not be judged because a fit left a threshold NaN. */
+export const FIT_ERROR = statusName(Status.FIT_ERROR);
 
 /** `[spot]` defaults overridden by `[spot.STAT]`. */
 export function detectorParams(cfg: Config, stat: string): SpotParams {
@@ -45,6 +50,13 @@ class DriftSpotDetector implements StatDetector {
       alarm: s === Status.ALERT_UP ? 1 : s === Status.ALERT_DOWN ? -1 : 0,
       probability: d.probability,
     };
+  }
+  unfittedTails(): string {
+    // The thresholds the value was judged against: NaN for a watched tail means unfitted.
+    const d = this.spot;
+    const up = d.upper !== null && Number.isNaN(d.upperThreshold);
+    const down = d.lower !== null && Number.isNaN(d.lowerThreshold);
+    return up && down ? 'upper and lower' : up ? 'upper' : down ? 'lower' : 'no';
   }
 }
 

@@ -36,13 +36,27 @@ export function parseConfigText(text: string, origin: string): Record<string, un
   }
 }
 
-/** Deep-merges `patch` into `base` (tables merge, everything else replaces). */
+/**
+ * Deep-merges `patch` into `base` (tables merge, everything else replaces). Keys are own data
+ * properties only: `__proto__`, `constructor` or `prototype` in a file or an API patch never
+ * reach Object.prototype; they stay plain keys that validation reports as unknown.
+ */
 export function mergeConfig(base: Record<string, unknown>, patch: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(patch)) {
-    const cur = base[k];
+    const cur = ownValue(base, k);
     if (isTable(v) && isTable(cur)) mergeConfig(cur, v);
-    else base[k] = isTable(v) ? structuredClone(v) : v;
+    else setOwn(base, k, isTable(v) ? structuredClone(v) : v);
   }
+}
+
+/** `obj[key]` if `obj` has it as its own property (never an inherited one such as `__proto__`). */
+function ownValue(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** `obj[key] = value` as an own data property (assigning `__proto__` would set the prototype). */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function isTable(v: unknown): v is Record<string, unknown> {
@@ -107,11 +121,11 @@ export function setKey(cfg: Record<string, unknown>, key: string, value: unknown
   const parts = key.split('.');
   let t = cfg;
   for (let i = 0; i < parts.length - 1; i++) {
-    const next = t[parts[i]];
-    if (!isTable(next)) t[parts[i]] = {};
-    t = t[parts[i]] as Record<string, unknown>;
+    let next = ownValue(t, parts[i]);
+    if (!isTable(next)) setOwn(t, parts[i], (next = {}));
+    t = next as Record<string, unknown>;
   }
-  t[parts[parts.length - 1]] = value;
+  setOwn(t, parts[parts.length - 1], value);
 }
 
 /** Reads a dotted key, or undefined. */
@@ -119,7 +133,7 @@ export function getKey(cfg: unknown, key: string): unknown {
   let t: unknown = cfg;
   for (const p of key.split('.')) {
     if (!isTable(t)) return undefined;
-    t = t[p];
+    t = ownValue(t, p);
   }
   return t;
 }

@@ -3,7 +3,8 @@
  * values and descriptions. Validation, `--section.key` flags, `netspot defaults` and (later)
  * the HTTP API's config routes are all derived from it.
  *
- * `expected` is our own annotation: the phrase error messages use for a bad value.
+ * `expected` is our own annotation: the phrase error messages use for a bad value; `output:
+ * true` marks a key that names a file NetSpot writes (the server confines those to a directory).
  */
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { statNames } from '../stats/index.js';
@@ -83,8 +84,8 @@ export const ConsoleExporterSchema = Type.Object(
 
 export const FileExporterSchema = Type.Object(
   {
-    data: Type.String({ default: '', description: 'file for data records, JSON lines; %s is replaced by the series name; empty = off', expected: 'a file path' }),
-    alarm: Type.String({ default: '', description: 'file for alarm records, JSON lines; %s is replaced by the series name; empty = off', expected: 'a file path' }),
+    data: Type.String({ default: '', description: 'file for data records, JSON lines; %s is replaced by the series name; empty = off', expected: 'a file path', output: true }),
+    alarm: Type.String({ default: '', description: 'file for alarm records, JSON lines; %s is replaced by the series name; empty = off', expected: 'a file path', output: true }),
   },
   { additionalProperties: false, description: 'File output' },
 );

@@ -2,8 +2,16 @@ import type { PacketSummary } from '../decode/packet-summary.js';
 
 /** What a counter may need to know about the period that just ended. */
 export interface PeriodInfo {
-  /** Length of the period in the source's clock (capture time for files), seconds. */
+  /**
+   * Time the period really covers in the source's clock (capture time for files), seconds:
+   * the period length, or less for the last, partial period of an input.
+   */
   sourceSeconds: number;
+  /**
+   * The input ended (end of file, stop) before the period did: its values are recorded but
+   * never judged, whatever the source (a few covered nanoseconds would give absurd rates).
+   */
+  partial: boolean;
   /** Wall-clock time spent processing the period, seconds. */
   realSeconds: number;
   /** Packets the interface dropped during the period (live sources; 0 for files). */
@@ -32,7 +40,7 @@ export interface Counter {
 export interface SumRule {
   /** LAYER_* bits: the packet counts when it has any of them; 0 = every packet. */
   readonly anyLayer: number;
-  /** TCP_* bits: the packet counts when its TCP flags include any of them; 0 = no condition. */
+  /** TCP_* bits (FIN..CWR): the packet counts when its TCP flags include any of them; 0 = no condition. */
   readonly anyTcpFlag?: number;
   /** What a matching packet adds: 1, its IP length (`ipBytes`), or its malformed flag. */
   readonly add: 'one' | 'ipBytes' | 'malformed';

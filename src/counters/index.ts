@@ -14,6 +14,8 @@ import { ACK } from './ack.js';
 import { FIN } from './fin.js';
 import { RST } from './rst.js';
 import { URG } from './urg.js';
+import { ECE } from './ece.js';
+import { CWR } from './cwr.js';
 import { NB_UNIQ_SRC_ADDR } from './nb-uniq-src-addr.js';
 import { NB_UNIQ_DST_ADDR } from './nb-uniq-dst-addr.js';
 import { NB_UNIQ_SRC_PORT } from './nb-uniq-src-port.js';
@@ -28,7 +30,7 @@ export type { Counter, CounterDef, PeriodInfo, SumRule } from './counter.js';
 export { SumTable } from './sum-table.js';
 
 export const counterDefs: readonly CounterDef[] = [
-  PKTS, IP, IP_BYTES, ARP, ICMP, UDP, SYN, ACK, FIN, RST, URG,
+  PKTS, IP, IP_BYTES, ARP, ICMP, UDP, SYN, ACK, FIN, RST, URG, ECE, CWR,
   NB_UNIQ_SRC_ADDR, NB_UNIQ_DST_ADDR, NB_UNIQ_SRC_PORT, NB_UNIQ_DST_PORT,
   SOURCE_TIME, REAL_TIME, MALFORMED, IFACE_DROPPED, IFACE_RECEIVED,
 ];

@@ -4,17 +4,44 @@
  * with the IP bytes of each shape; at the end of the period each rule sums the shapes it
  * matches. Only the shapes seen during the period are visited then.
  */
-import type { PacketSummary } from '../decode/packet-summary.js';
+import { LAYER_ALL, TCP_ALL, type PacketSummary } from '../decode/packet-summary.js';
 import type { Counter, SumRule } from './counter.js';
 
-const LAYER_BITS = 7;
-const FLAG_MASK = 0x3f; // FIN..URG: the flags rules can ask for
-const SHAPES = 1 << (LAYER_BITS + 6 + 1);
+/** Number of bits needed to hold `mask` (its highest set bit + 1). */
+function bitWidth(mask: number): number {
+  return 32 - Math.clz32(mask);
+}
+
+/**
+ * Where each part of a packet's shape lies: layers in the low bits, then the whole TCP flags
+ * byte, then the malformed flag. Derived from LAYER_ALL and TCP_ALL, so a new layer or flag
+ * bit widens the table instead of colliding; checked when this module loads.
+ */
+export const SHAPE_LAYOUT = (() => {
+  const layerBits = bitWidth(LAYER_ALL);
+  const flagBits = bitWidth(TCP_ALL);
+  const layout = {
+    layerBits,
+    flagShift: layerBits,
+    flagBits,
+    malformedShift: layerBits + flagBits,
+    /** Entries of the table: every combination of layers, flags and malformed. */
+    shapes: 2 ** (layerBits + flagBits + 1),
+  };
+  if (LAYER_ALL !== 2 ** layerBits - 1 || TCP_ALL !== 2 ** flagBits - 1) {
+    throw new Error('sum table: LAYER_ALL and TCP_ALL must be contiguous low bits');
+  }
+  if (layout.shapes > 2 ** 20) throw new Error(`sum table: ${layout.shapes} shapes is too large a table`);
+  return Object.freeze(layout);
+})();
+
+const FLAG_SHIFT = SHAPE_LAYOUT.flagShift;
+const MALFORMED_SHIFT = SHAPE_LAYOUT.malformedShift;
 
 export class SumTable implements Counter {
-  private readonly packets = new Float64Array(SHAPES);
-  private readonly ipBytes = new Float64Array(SHAPES);
-  private readonly touched = new Int32Array(SHAPES);
+  private readonly packets = new Float64Array(SHAPE_LAYOUT.shapes);
+  private readonly ipBytes = new Float64Array(SHAPE_LAYOUT.shapes);
+  private readonly touched = new Int32Array(SHAPE_LAYOUT.shapes);
   private nTouched = 0;
   private readonly sums: Float64Array;
 
@@ -23,7 +50,7 @@ export class SumTable implements Counter {
   }
 
   process(p: PacketSummary): void {
-    const shape = p.layers | ((p.tcpFlags & FLAG_MASK) << LAYER_BITS) | (p.malformed << (LAYER_BITS + 6));
+    const shape = p.layers | (p.tcpFlags << FLAG_SHIFT) | (p.malformed << MALFORMED_SHIFT);
     if (this.packets[shape]++ === 0) this.touched[this.nTouched++] = shape;
     this.ipBytes[shape] += p.ipBytes;
   }
@@ -33,9 +60,9 @@ export class SumTable implements Counter {
     this.sums.fill(0);
     for (let t = 0; t < this.nTouched; t++) {
       const shape = this.touched[t];
-      const layers = shape & ((1 << LAYER_BITS) - 1);
-      const flags = (shape >>> LAYER_BITS) & FLAG_MASK;
-      const malformed = shape >>> (LAYER_BITS + 6);
+      const layers = shape & LAYER_ALL;
+      const flags = (shape >>> FLAG_SHIFT) & TCP_ALL;
+      const malformed = shape >>> MALFORMED_SHIFT;
       this.rules.forEach((r, j) => {
         if (r.anyLayer !== 0 && (layers & r.anyLayer) === 0) return;
         if ((r.anyTcpFlag ?? 0) !== 0 && (flags & (r.anyTcpFlag as number)) === 0) return;

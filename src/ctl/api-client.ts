@@ -74,14 +74,21 @@ export class ApiClient {
       const text = await res.body.text();
       throw apiFailure(res.statusCode, safeJson(text), text);
     }
-    const parser = new SseParser(onEvent);
+    // An `error` event is the server's last word on a stream it drops (the client fell behind).
+    let dropped: string | undefined;
+    const parser = new SseParser((e) => {
+      if (e.event !== 'error') return onEvent(e);
+      const body = safeJson(e.data) as { error?: unknown } | undefined;
+      dropped = typeof body?.error === 'string' ? body.error : e.data;
+    });
     res.body.setEncoding('utf8');
     try {
       for await (const chunk of res.body) parser.push(chunk as string);
     } catch (err) {
       if (signal?.aborted === true) return;
-      throw new CtlError(`event stream from ${formatEndpoint(this.endpoint)} broke: ${(err as Error).message}`, 1);
+      if (dropped === undefined) throw new CtlError(`event stream from ${formatEndpoint(this.endpoint)} broke: ${(err as Error).message}`, 1);
     }
+    if (dropped !== undefined) throw new CtlError(`event stream from ${formatEndpoint(this.endpoint)} ended: ${dropped}`, 1);
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,11 @@ export const LAYER_ICMP = 1 << 5;
 export const LAYER_FRAGMENT = 1 << 6;
 /** Either IP version. */
 export const LAYER_IP = LAYER_IPV4 | LAYER_IPV6;
+/**
+ * Every LAYER_* bit: a new layer bit must be added here (a test checks it), and the counters'
+ * shape table (`counters/sum-table.ts`) sizes itself from it.
+ */
+export const LAYER_ALL = LAYER_ARP | LAYER_IPV4 | LAYER_IPV6 | LAYER_TCP | LAYER_UDP | LAYER_ICMP | LAYER_FRAGMENT;
 
 /** TCP flag bits as in the header's flags byte. */
 export const TCP_FIN = 0x01;
@@ -23,6 +28,10 @@ export const TCP_RST = 0x04;
 export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
 export const TCP_URG = 0x20;
+export const TCP_ECE = 0x40;
+export const TCP_CWR = 0x80;
+/** The whole flags byte (FIN..CWR): every flag can be counted. */
+export const TCP_ALL = 0xff;
 
 export class PacketSummary {
   /** LAYER_* bits of the headers that were present and whole. */

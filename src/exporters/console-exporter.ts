@@ -11,18 +11,34 @@ function fmt(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
+/**
+ * stdout is shared by every console exporter of the process (a server runs many sessions):
+ * one 'error' listener, held while any console exporter is open, marks it gone (e.g.
+ * `netspot run ... | head`); later records are then dropped.
+ */
+const stdoutWatch = {
+  users: 0,
+  gone: false,
+  onError(): void {
+    stdoutWatch.gone = true;
+  },
+  acquire(): void {
+    if (stdoutWatch.users++ === 0) process.stdout.on('error', stdoutWatch.onError);
+  },
+  release(): void {
+    if (--stdoutWatch.users === 0) process.stdout.off('error', stdoutWatch.onError);
+  },
+};
+
 /** Records on stdout: readable lines on a terminal, one JSON object per line otherwise. */
 class ConsoleExporter implements Exporter {
   readonly name = 'console';
   private pending = '';
   private readonly tty: boolean;
-  // Set once stdout is gone (e.g. `netspot run ... | head`): later records are dropped.
-  private closed = false;
+  private open = true;
   constructor(private readonly showData: boolean, private readonly showAlarms: boolean, tty: boolean) {
     this.tty = tty;
-    process.stdout.on('error', () => {
-      this.closed = true;
-    });
+    stdoutWatch.acquire();
   }
   async start(): Promise<void> {}
 
@@ -56,12 +72,19 @@ class ConsoleExporter implements Exporter {
 
   flush(): void {
     if (this.pending === '') return;
-    if (!this.closed) process.stdout.write(this.pending);
+    if (!stdoutWatch.gone) process.stdout.write(this.pending);
     this.pending = '';
   }
   async reopen(): Promise<void> {}
   async close(): Promise<void> {
     this.flush();
+    if (!this.open) return;
+    this.open = false;
+    // Keep the listener until what was written is out: a pipe reports EPIPE later, and an
+    // 'error' without a listener would crash the process. The error is emitted on the next
+    // tick after the write's callback, hence setImmediate. Closing does not wait for it.
+    if (stdoutWatch.gone || process.stdout.writableLength === 0) stdoutWatch.release();
+    else process.stdout.write('', () => setImmediate(stdoutWatch.release));
   }
 }
 

@@ -5,6 +5,8 @@
  * Files follow the capture's clock: periods are [t0 + k·p, t0 + (k+1)·p) with t0 the first
  * packet, every period is emitted (empty ones too) and the last, partial one at the end.
  * Live sources follow the wall clock: a timer closes each period, whether packets came or not.
+ * The last period (end of file, stop) covers less than p: it is emitted over the time it
+ * really covers (up to the last packet, or to the stop) and marked partial: never judged.
  *
  * The per-packet loop (`countBatch`) allocates nothing: it reads the batch's typed arrays,
  * fills one reused PacketSummary and calls the counters.
@@ -55,6 +57,10 @@ export class Pipeline {
   private t0Sec = 0;
   private t0Nsec = 0;
   private periodEnd = 0;
+  // Files: capture time of the latest packet (ns since t0), where the last period ends.
+  private lastRel = 0;
+  // Live: performance.now() at t0, where the last period's stop is measured from.
+  private wallOriginMs = 0;
   // Wall-clock time spent counting the current period (REAL_TIME); markMs is when the
   // batch being counted started, or last closed a period.
   private busyMs = 0;
@@ -97,7 +103,7 @@ export class Pipeline {
     } finally {
       if (this.timer !== undefined) clearTimeout(this.timer);
       // Whatever was counted is emitted, also after an error or a stop.
-      if (this.started) this.closePeriod();
+      if (this.started) this.closePeriod(true);
       this.state.running = false;
     }
     return this.state;
@@ -140,6 +146,7 @@ export class Pipeline {
       if (!live) {
         const rel = (tsSec[i] - t0Sec) * 1e9 + (tsNsec[i] - t0Nsec);
         if (rel >= this.periodEnd) this.advanceTo(rel);
+        if (rel > this.lastRel) this.lastRel = rel;
       }
       decodePacket(data, offset[i], caplen[i], wirelen[i], linkType[i], summary);
       malformed += summary.malformed;
@@ -171,6 +178,7 @@ export class Pipeline {
     this.t0Nsec = (startMs % 1000) * 1e6;
     this.periodEnd = this.periodNs;
     const origin = performance.now();
+    this.wallOriginMs = origin;
     this.lastPacketMs = origin;
     const idleMs = (this.opts.idleTimeoutNs ?? 0) / 1e6;
     // Each deadline is computed from the origin, so timer lateness does not accumulate.
@@ -186,8 +194,11 @@ export class Pipeline {
     this.timer = setTimeout(tick, this.periodNs / 1e6);
   }
 
-  /** Ends the current period: analyzer, exporters, then the next period starts. */
-  private closePeriod(): void {
+  /**
+   * Ends the current period: analyzer, exporters, then the next period starts. `partial`: the
+   * input ends inside it; it then covers [start, last packet] (files) or [start, now] (live).
+   */
+  private closePeriod(partial = false): void {
     const { source, analyzer, exporters } = this.opts;
     if (this.markMs === this.markMs) {
       const now = performance.now();
@@ -195,8 +206,11 @@ export class Pipeline {
       this.markMs = now;
     }
     const st = source.stats();
+    const startNs = this.periodEnd - this.periodNs;
+    const coveredNs = partial ? this.partialCoverNs(startNs) : this.periodNs;
     const info: PeriodInfo = {
-      sourceSeconds: this.periodNs / 1e9,
+      sourceSeconds: coveredNs / 1e9,
+      partial,
       realSeconds: this.busyMs / 1000,
       dropped: st.dropped - this.lastDropped,
       received: st.received - this.lastReceived,
@@ -209,7 +223,7 @@ export class Pipeline {
       this.opts.onWarning?.(`${info.dropped} packets dropped by the capture during the last period`);
     }
     const timeNs =
-      BigInt(this.t0Sec) * 1_000_000_000n + BigInt(this.t0Nsec) + BigInt(Math.round(this.periodEnd));
+      BigInt(this.t0Sec) * 1_000_000_000n + BigInt(this.t0Nsec) + BigInt(Math.round(startNs + coveredNs));
     const result = analyzer.endPeriod(timeNs, info);
     for (const e of exporters) {
       e.data(result.record);
@@ -223,5 +237,11 @@ export class Pipeline {
     }
     this.periodEnd += this.periodNs;
     this.opts.onPeriod?.(result);
+  }
+
+  /** How much of the current period (starting at `startNs`) the input covered before it ended. */
+  private partialCoverNs(startNs: number): number {
+    const end = this.opts.source.live ? (performance.now() - this.wallOriginMs) * 1e6 : this.lastRel;
+    return Math.min(this.periodNs, Math.max(0, end - startNs));
   }
 }

@@ -36,7 +36,7 @@ export class Session {
     const source = await openSource(cfg);
     let exporters: Exporter[] = [];
     try {
-      const analyzer = new Analyzer(cfg, source.name, hooks.counters);
+      const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters, onWarning: hooks.onWarning });
       exporters = [...createExporters(cfg), ...(hooks.exporters ?? [])];
       for (const e of exporters) await e.start(source.name);
       const pipeline = new Pipeline({

@@ -6,9 +6,15 @@ export interface StatOutcome {
   /** Upper/lower thresholds the value was judged against; NaN while calibrating or when the tail is off. */
   readonly up: number;
   readonly down: number;
-  /** Detector status name (NORMAL, ALERT_UP, CALIBRATION, ...). */
+  /** Detector status name (NORMAL, ALERT_UP, CALIBRATION, FIT_ERROR, ...), or NOT_JUDGED. */
   readonly status: string;
 }
+
+/**
+ * The status of a value no detector saw: a statistic that is never judged (PERF), or any
+ * statistic of the last, partial period of an input. Its thresholds are absent.
+ */
+export const NOT_JUDGED = 'NOT_JUDGED';
 
 /** One record per period: NetSpot's data record. */
 export interface DataRecord {
@@ -18,6 +24,11 @@ export interface DataRecord {
   readonly stats: readonly StatOutcome[];
   /** Counter values of the period (for the summary, metrics and debugging). */
   readonly counters: Readonly<Record<string, number>>;
+  /**
+   * The input ended inside this period (end of file, stop): it covers less than a period
+   * (`SOURCE_TIME`), ends at `timeNs`, and none of its statistics was judged.
+   */
+  readonly partial: boolean;
 }
 
 /** A JSON number, or null for NaN/Infinity/null (JSON has no such numbers). */

@@ -55,5 +55,9 @@ export function renderMetrics(ctl: RunController): string {
   out.push(`netspot_dropped_packets_total ${totals.dropped}`);
   family('netspot_runs_total', 'counter', 'runs that ended since the server started');
   out.push(`netspot_runs_total ${totals.runs}`);
+  family('netspot_sse_clients', 'gauge', 'event streams (/api/events) being written to');
+  out.push(`netspot_sse_clients ${ctl.events.size}`);
+  family('netspot_sse_dropped_total', 'counter', 'event streams dropped because their client fell behind');
+  out.push(`netspot_sse_dropped_total ${ctl.events.dropped}`);
   return out.join('\n') + '\n';
 }

@@ -16,6 +16,7 @@ import { EventHub } from './event-hub.js';
 import { LiveFeed } from './live-feed.js';
 import { jsonWithBigInt } from './json-text.js';
 import type { Status } from './schemas.js';
+import type { OutputDir, PathProblem } from './output-dir.js';
 
 type Phase = Status['state'];
 
@@ -32,6 +33,12 @@ export interface Latest {
 export interface RunControllerOptions {
   alarmCapacity?: number;
   keepAliveMs?: number;
+  /** Event streams open at once. */
+  maxEventClients?: number;
+  /** Bytes pending for one event stream before its client is dropped. */
+  eventQueueBytes?: number;
+  /** Confines the output files the configuration names (--api.output-dir). */
+  outputDir?: OutputDir;
   /** Non-fatal run problems (time jumps, drops) and run failures. */
   onWarning?: (message: string) => void;
 }
@@ -57,8 +64,10 @@ export class RunController {
 
   constructor(initial: Config, private readonly opts: RunControllerOptions = {}) {
     this.config = structuredClone(initial);
+    const problems = opts.outputDir?.confine(this.config) ?? [];
+    if (problems.length > 0) throw new UsageError(problems.map((p) => p.message).join('\n'));
     this.alarms = new AlarmLog(opts.alarmCapacity ?? 1000);
-    this.events = new EventHub(opts.keepAliveMs ?? 15_000);
+    this.events = new EventHub({ keepAliveMs: opts.keepAliveMs, maxClients: opts.maxEventClients, maxQueued: opts.eventQueueBytes });
   }
 
   /** A copy of the configuration the next start will use. */
@@ -73,14 +82,16 @@ export class RunController {
   patchConfig(patch: Record<string, unknown>): Config {
     const next = structuredClone(this.config) as unknown as Record<string, unknown>;
     mergeConfig(next, patch);
+    let valid: Config;
     try {
-      this.config = validateConfig(next);
+      valid = validateConfig(next);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
-      const details = err.message.split('\n').map(problemDetail);
-      const fields = [...new Set(details.map((d) => d.field))];
-      throw new ApiError(400, details.length === 1 ? details[0].message : `invalid configuration: ${fields.join(', ')}`, details);
+      throw problemsError(400, 'invalid configuration', err.message.split('\n').map(problemDetail));
     }
+    const outside = this.opts.outputDir?.confine(valid) ?? [];
+    if (outside.length > 0) throw problemsError(400, 'output outside --api.output-dir', outside);
+    this.config = valid;
     return this.getConfig();
   }
 
@@ -134,15 +145,18 @@ export class RunController {
     this.phase = 'starting';
     this.stopAsked = false;
     let session: Session;
-    const opening = Session.open(cfg, {
-      onWarning: this.opts.onWarning,
-      exporters: [new LiveFeed({ onData: (r) => this.onData(r), onAlarm: (a) => this.onAlarm(a) })],
-    });
+    const opening = this.checkOutputs(cfg).then(() =>
+      Session.open(cfg, {
+        onWarning: this.opts.onWarning,
+        exporters: [new LiveFeed({ onData: (r) => this.onData(r), onAlarm: (a) => this.onAlarm(a) })],
+      }),
+    );
     this.starting = opening.catch(() => undefined);
     try {
       session = await opening;
     } catch (err) {
       this.phase = previous;
+      if (err instanceof ApiError) throw err;
       if (err instanceof UsageError || err instanceof InputError) throw new ApiError(409, `cannot start: ${err.message}`);
       throw err;
     }
@@ -189,6 +203,12 @@ export class RunController {
     this.events.closeAll();
   }
 
+  /** With --api.output-dir: nothing on the way to an output file may lead outside it (symlinks). */
+  private async checkOutputs(cfg: Config): Promise<void> {
+    const problems = (await this.opts.outputDir?.checkExisting(cfg)) ?? [];
+    if (problems.length > 0) throw problemsError(409, 'cannot start: output outside --api.output-dir', problems.map((p) => ({ ...p, message: `cannot start: ${p.message}` })));
+  }
+
   private ended(end: 'completed' | 'stopped' | 'failed', error: string | null): void {
     const st = this.session?.pipeline.state;
     if (st !== undefined) {
@@ -217,6 +237,12 @@ export class RunController {
     const { id } = this.alarms.add(a);
     if (this.events.size > 0) this.events.publish('alarm', `{"id":${id},${alarmRecordToJson(a).slice(1)}`);
   }
+}
+
+/** One problem: its own message; several: `what` and the fields. */
+function problemsError(status: number, what: string, details: PathProblem[]): ApiError {
+  const fields = [...new Set(details.map((d) => d.field))];
+  return new ApiError(status, details.length === 1 ? details[0].message : `${what}: ${fields.join(', ')}`, details);
 }
 
 /** "bad value for spot.q: 2 (expected ...)" -> a detail naming the field. */

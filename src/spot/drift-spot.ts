@@ -9,6 +9,8 @@
  *   kept out of every model (both tails and the drift window); otherwise it feeds both tails
  *   (EXCESS_UP/DOWN when beyond an excess threshold) and the drift window.
  * - a non-finite value is MISSING and changes nothing.
+ * - while a watched tail has no anomaly threshold (NaN: its fit found too few distinct
+ *   excesses), values feed the models as usual but are FIT_ERROR: not judged on that tail.
  *
  * `step` allocates nothing: its status is returned and the details are left in properties.
  */
@@ -116,6 +118,8 @@ export class DriftSpot {
     const lower = this.lower;
     this.upperThreshold = upper === null ? NaN : upper.anomalyThreshold + drift;
     this.lowerThreshold = lower === null ? NaN : lower.anomalyThreshold + drift;
+    const unfitted = (upper !== null && upper.anomalyThreshold !== upper.anomalyThreshold) ||
+      (lower !== null && lower.anomalyThreshold !== lower.anomalyThreshold);
     if (this.config.alert) {
       if (upper !== null && upper.isBeyond(v)) {
         this.probability = upper.probability(v);
@@ -129,6 +133,7 @@ export class DriftSpot {
     const up = upper === null ? SpotResult.NORMAL : upper.step(v);
     const down = lower === null ? SpotResult.NORMAL : lower.step(v);
     if (window !== null) window.push(x);
+    if (unfitted) return (this.status = Status.FIT_ERROR);
     if (up === SpotResult.EXCESS) return (this.status = Status.EXCESS_UP);
     if (down === SpotResult.EXCESS) return (this.status = Status.EXCESS_DOWN);
     return (this.status = Status.NORMAL);

@@ -22,7 +22,7 @@
  *
  *   const s = new Spot({ q: 1e-4, level: 0.98, low: false, discard_anomalies: true,
  *                        max_excess: 200, bounded: true });
- *   s.fit(batch); s.step(x) -> SpotResult.NORMAL | EXCESS | ANOMALY | NAN_INPUT
+ *   s.fit(batch) -> SpotFitResult.OK | ANOMALY_THRESHOLD_IS_NAN; s.step(x) -> SpotResult.NORMAL | EXCESS | ANOMALY | NAN_INPUT
  *   s.excessThreshold, s.anomalyThreshold, s.gamma, s.sigma, s.n, s.nt,
  *   s.quantile(p), s.probability(z)
  */
@@ -42,4 +42,4 @@ export {
   SNAPSHOT_VERSION,
   SnapshotError,
 } from './snapshot.js';
-export { Spot, SpotResult, type SpotOptions, SPOT_DEFAULTS } from './spot.js';
+export { Spot, SpotResult, SpotFitResult, type SpotOptions, SPOT_DEFAULTS } from './spot.js';

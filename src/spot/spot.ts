@@ -22,6 +22,14 @@ export const SpotResult = {
 } as const;
 export type SpotResult = (typeof SpotResult)[keyof typeof SpotResult];
 
+/** What `Spot.fit` returns: libspot's 0, or its -ERR_ANOMALY_THRESHOLD_IS_NAN. */
+export const SpotFitResult = {
+  OK: 0,
+  /** The batch had too few distinct excesses to fit the tail: the anomaly threshold is NaN. */
+  ANOMALY_THRESHOLD_IS_NAN: -1004,
+} as const;
+export type SpotFitResult = (typeof SpotFitResult)[keyof typeof SpotFitResult];
+
 /** Parameters of a single-tail SPOT (libspot's `spot_init` arguments). */
 export interface SpotOptions {
   /** Probability of an anomaly: 0 < q < 1 - level. */
@@ -100,11 +108,12 @@ export class Spot {
    * Calibrates on a batch: excess threshold from P², peaks, GPD fit, anomaly threshold.
    * Throws when the excess threshold cannot be computed (fewer than 5 values, or NaN where
    * P² needs numbers). As in libspot, a NaN in the batch counts in n and is never a peak, and
-   * the anomaly threshold may still be NaN when the batch has too few distinct peaks to fit;
-   * it becomes finite once the stream brings enough excesses. A second call starts over
+   * the anomaly threshold may still be NaN when the batch has too few distinct peaks to fit
+   * (e.g. a constant batch): the result then says so, as libspot's error code does; the
+   * threshold becomes finite once the stream brings enough excesses. A second call starts over
    * (libspot would keep the previous peaks).
    */
-  fit(batch: ArrayLike<number>): void {
+  fit(batch: ArrayLike<number>): SpotFitResult {
     if (batch.length < 5) {
       throw new RangeError(`SPOT fit needs at least 5 values, got ${batch.length}`);
     }
@@ -123,6 +132,7 @@ export class Spot {
     }
     this.fitter.fit(this.peaks);
     this.anomalyThreshold = this.quantile(this.q);
+    return this.anomalyThreshold === this.anomalyThreshold ? SpotFitResult.OK : SpotFitResult.ANOMALY_THRESHOLD_IS_NAN;
   }
 
   /** Processes one value (after `fit`); returns a SpotResult. */

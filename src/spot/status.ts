@@ -16,6 +16,12 @@ export const Status = {
   CALIBRATION: 6,
   /** Not a finite number: nothing changed. */
   MISSING: 7,
+  /**
+   * A watched tail has no anomaly threshold (NaN: its fit found too few distinct excesses,
+   * libspot's ERR_ANOMALY_THRESHOLD_IS_NAN): the value fed the models but could not be judged
+   * on that tail. Lasts until the stream brings excesses the fit can use.
+   */
+  FIT_ERROR: 8,
 } as const;
 export type Status = (typeof Status)[keyof typeof Status];
 
@@ -29,10 +35,11 @@ export const STATUS_NAMES: readonly string[] = [
   'INIT',
   'CALIBRATION',
   'MISSING',
+  'FIT_ERROR',
 ];
 
 /** Every status code, in code order. */
-export const STATUSES: readonly Status[] = [0, 1, 2, 3, 4, 5, 6, 7];
+export const STATUSES: readonly Status[] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 
 /** The name of a status code ('NORMAL', 'ALERT_UP', ...). */
 export function statusName(status: number): string {

@@ -13,6 +13,11 @@ export interface StatDef {
   readonly formula: string;
   /** Counters the statistic reads; only the counters some loaded statistic needs are computed. */
   readonly requires: readonly string[];
+  /**
+   * false: recorded but never given a detector, so it never alarms (a measure of NetSpot
+   * itself, such as its speed, is not a property of the traffic). Default true.
+   */
+  readonly judged?: boolean;
   compute(c: CounterValues): number | null;
 }
 

@@ -103,3 +103,24 @@ test('an unknown interface is a runtime error naming it', { skip }, () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /nosuchif0/);
 });
+
+test('live, the period cut by Ctrl-C is emitted over the time it covers: it ends at the stop', { skip }, async () => {
+  const netspot = spawn(process.execPath, [bin, 'run', '-d', 'lo', '-p', '1s', '-v', '-s', 'TRAFFIC', '--miner.filter', 'tcp port 9'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const netspotExit = once(netspot, 'close');
+  let netspotErr = '';
+  netspot.stderr!.on('data', (d: Buffer) => (netspotErr += d.toString()));
+  const out = collectLines(netspot);
+  await out.first; // a full period went by
+  await new Promise((r) => setTimeout(r, 1400)); // another one, and 0.4 s into the next
+  const stopNs = BigInt(Date.now()) * 1_000_000n;
+  netspot.kill('SIGINT');
+  const [code] = (await netspotExit) as [number];
+  assert.equal(code, 0, netspotErr);
+  const times = out.lines.map((l) => BigInt(/^\{"time":(\d+)/.exec(l)![1]));
+  assert.ok(times.length >= 3, out.lines.join('\n'));
+  const [prev, last] = times.slice(-2);
+  assert.equal(times[times.length - 2] - times[times.length - 3], 1_000_000_000n, 'full periods are 1 s long');
+  assert.ok(last - prev > 0n && last - prev < 900_000_000n, `the last period covers ${last - prev} ns, less than a period`);
+  const offMs = Number(last - stopNs) / 1e6;
+  assert.ok(Math.abs(offMs) < 300, `the last period ends at the stop (${offMs} ms from it)`);
+});

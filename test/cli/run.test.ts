@@ -34,8 +34,10 @@ test('-v prints one data record per period; -f writes them to a file with %s as 
   assert.deepEqual(file, lines);
   const first = JSON.parse(lines[0]) as Record<string, unknown>;
   assert.deepEqual(Object.keys(first), ['time', 'R_SYN', 'TRAFFIC'], 'no thresholds while calibrating');
+  const judged = JSON.parse(lines[lines.length - 2]) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(judged), ['time', 'R_SYN', 'R_SYN_UP', 'TRAFFIC', 'TRAFFIC_UP']);
   const last = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(last), ['time', 'R_SYN', 'R_SYN_UP', 'TRAFFIC', 'TRAFFIC_UP']);
+  assert.deepEqual(Object.keys(last), ['time', 'R_SYN', 'TRAFFIC'], 'the last, partial period is not judged');
   assert.match(lines[0], /^\{"time":\d{19},/);
   const alarms = readFileSync(join(dir, 'demo-syn-flood.alarms.json'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.ok(alarms.length > 0);

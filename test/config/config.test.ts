@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig, configKeys } from '../../src/config/load.js';
+import { loadConfig, configKeys, defaultConfig, mergeConfig, setKey, validateConfig } from '../../src/config/load.js';
 import { parseDuration } from '../../src/config/duration.js';
 import { defaultsToml } from '../../src/config/defaults-toml.js';
 import { parse } from 'smol-toml';
@@ -58,4 +58,32 @@ test('netspot defaults is valid TOML that loads back to the defaults', async () 
   for (const { key } of configKeys().filter((k) => !/^spot\.[A-Z_]+\./.test(k.key))) {
     assert.ok(text.includes(`${key.split('.').pop()} = `), `defaults mention ${key}`);
   }
+});
+
+test('__proto__, constructor and prototype keys are unknown keys and never touch Object.prototype', async () => {
+  const polluted = () => (({}) as Record<string, unknown>).polluted;
+  const files: Array<[string, string]> = [
+    ['[__proto__]\npolluted = 1\n', '__proto__'],
+    ['[spot.__proto__]\npolluted = 1\n', 'spot.__proto__'],
+    ['[spot.R_SYN.constructor]\npolluted = 1\n', 'spot.R_SYN.constructor'],
+    ['[analyzer]\nprototype = 1\n', 'analyzer.prototype'],
+    ['[exporter.console.constructor.prototype]\npolluted = 1\n', 'exporter.console.constructor'],
+  ];
+  for (const [text, key] of files) {
+    const file = tempFile('proto.toml', text);
+    await assert.rejects(loadConfig({ file }), { message: `unknown config key "${key}"` }, text);
+    assert.equal(polluted(), undefined, text);
+  }
+  // An API patch (JSON) goes through mergeConfig; netspotctl's flags through setKey.
+  const patched = defaultConfig() as unknown as Record<string, unknown>;
+  mergeConfig(patched, JSON.parse('{"__proto__": {"polluted": 1}, "spot": {"__proto__": {"polluted": 1}}}'));
+  assert.equal(polluted(), undefined);
+  assert.throws(() => validateConfig(patched), { message: 'unknown config key "__proto__"\nunknown config key "spot.__proto__"' });
+  const set = defaultConfig() as unknown as Record<string, unknown>;
+  setKey(set, '__proto__.polluted', 1);
+  setKey(set, 'spot.constructor.prototype.polluted', 1);
+  assert.equal(polluted(), undefined);
+  assert.equal((Object as unknown as Record<string, unknown>).polluted, undefined);
+  assert.throws(() => validateConfig(set), /unknown config key "__proto__"/);
+  await assert.rejects(loadConfig({ overrides: [['spot.__proto__.polluted', '1']] }), /unknown config key "spot\.__proto__\.polluted"/);
 });

@@ -87,11 +87,20 @@ test('counters and statistics of every period match the generated traffic', asyn
   assert.equal(collector.records.length, periods.length, 'one record per period, empty ones included');
   assert.equal(status.packets, specs.length);
   assert.equal(status.malformed, periods.reduce((a, p) => a + p.MALFORMED, 0));
+  // Nanoseconds since the first packet, from the generated timestamps. The last period ends
+  // with the capture: it covers [its start, the latest packet] and is not judged.
+  const t0 = BigInt(packets[0].tsSec) * 1_000_000_000n + BigInt(packets[0].tsNsec);
+  const rel = packets.map((p) => BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec) - t0);
+  const lastNs = rel.reduce((a, b) => (b > a ? b : a));
+  const last = periods.length - 1;
+  const lastCovered = Number(lastNs - BigInt(last) * 500_000_000n) / 1e9;
+  assert.ok(lastCovered > 0 && lastCovered < 0.5, 'the scenario ends inside a period');
   for (let k = 0; k < periods.length; k++) {
     const rec = collector.records[k];
     const want = expectedCounterValues(periods[k]);
     for (const [name, v] of Object.entries(want)) assert.equal(rec.counters[name], v, `period ${k}: ${name}`);
-    assert.equal(rec.counters.SOURCE_TIME, 0.5);
+    const covered = k === last ? lastCovered : 0.5;
+    assert.equal(rec.counters.SOURCE_TIME, covered, `period ${k}: SOURCE_TIME`);
     const c = periods[k];
     const stats = Object.fromEntries(rec.stats.map((s) => [s.name, s.value]));
     assert.deepEqual(stats, {
@@ -104,14 +113,22 @@ test('counters and statistics of every period match the generated traffic', asyn
       R_ICMP: r(c.ICMP, c.IP),
       R_IP: r(c.IP, c.PKTS),
       R_SYN: r(c.SYN, c.IP),
-      TRAFFIC: r(c.IP, 0.5),
+      TRAFFIC: r(c.IP, covered),
     }, `period ${k}`);
     if (c.PKTS === 0) assert.equal(stats.PERF, 0);
     else assert.ok(stats.PERF === null || (stats.PERF as number) > 0);
   }
-  // Period ends are t0 + (k+1)·p in Unix nanoseconds, exactly.
-  const t0 = BigInt(packets[0].tsSec) * 1_000_000_000n + BigInt(packets[0].tsNsec);
-  collector.records.forEach((rec, k) => assert.equal(rec.timeNs, t0 + BigInt(k + 1) * 500_000_000n));
+  // Period ends are t0 + (k+1)·p in Unix nanoseconds, exactly; the last one ends at the last packet.
+  collector.records.forEach((rec, k) => assert.equal(rec.timeNs, k === last ? t0 + lastNs : t0 + BigInt(k + 1) * 500_000_000n));
+  // PERF is recorded but never judged; nor is any statistic of the last, partial period.
+  for (const [k, rec] of collector.records.entries()) {
+    for (const s of rec.stats) {
+      if (s.name === 'PERF' || k === last) {
+        assert.equal(s.status, 'NOT_JUDGED', `period ${k}: ${s.name}`);
+        assert.ok(Number.isNaN(s.up) && Number.isNaN(s.down));
+      } else assert.notEqual(s.status, 'NOT_JUDGED', `period ${k}: ${s.name}`);
+    }
+  }
   // The gap 2 s .. 3.5 s gives two empty periods.
   const empty = periods.map((p, k) => (p.PKTS === 0 ? k : -1)).filter((k) => k >= 0);
   assert.ok(empty.length >= 2, 'the scenario has empty periods');

@@ -10,7 +10,7 @@ import { defaultConfig } from '../../src/config/load.js';
 import { parseEndpoint, startServer, type RunningServer } from '../../src/server/index.js';
 import { TestClient, type Reply } from './support/http.js';
 import { OpenApiChecker } from './support/openapi-check.js';
-import { LONG_HEAD, LONG_REPEATS, SMALL_FLOOD, T0, expectedRSyn, writeFloodCapture, writeLongCapture } from './support/flood-capture.js';
+import { LONG_HEAD, LONG_REPEATS, SMALL_FLOOD, T0, expectedRSyn, lastPeriod, writeFloodCapture, writeLongCapture } from './support/flood-capture.js';
 
 // NetSpot's ten statistics, as its documentation names them.
 const NETSPOT_STATS = ['AVG_PKT_SIZE', 'PERF', 'R_ACK', 'R_ARP', 'R_DST_SRC', 'R_DST_SRC_PORT', 'R_ICMP', 'R_IP', 'R_SYN', 'TRAFFIC'];
@@ -250,9 +250,12 @@ describe('a whole run: series, alarms, events, metrics', () => {
   test('events: a status at start and end, a data record per period, every alarm', () => {
     assert.deepEqual(run.statuses.map((s) => s.state).slice(-2), ['running', 'ended']);
     assert.equal(run.data.length, SMALL_FLOOD.periods);
-    // NetSpot's data record: period end in Unix ns, exactly.
+    // NetSpot's data record: period end in Unix ns, exactly; thresholds once calibrated.
+    const judged = run.data[run.data.length - 2];
+    assert.match(judged, new RegExp(`^\\{"time":${T0 + SMALL_FLOOD.periods - 1}000000000,"R_SYN":[\\d.]+,"R_SYN_UP":[\\d.]+,`));
+    // The last, partial period ends with the capture and is not judged: no thresholds.
     const last = run.data[run.data.length - 1];
-    assert.match(last, new RegExp(`^\\{"time":${T0 + SMALL_FLOOD.periods}000000000,"R_SYN":`));
+    assert.match(last, new RegExp(`^\\{"time":${lastPeriod(SMALL_FLOOD).endNs},"R_SYN":[\\d.]+,"TRAFFIC":[\\d.]+\\}$`));
     const k = 10;
     assert.equal(JSON.parse(run.data[k]).R_SYN, expectedRSyn(SMALL_FLOOD, k));
     assert.equal(run.alarms.length, run.status.alarms);
@@ -267,13 +270,12 @@ describe('a whole run: series, alarms, events, metrics', () => {
   test('GET /api/series: the last period, value and thresholds', async () => {
     const r = await call('GET', '/api/series');
     assert.equal(r.json.series, 'flood');
-    assert.match(r.text, new RegExp(`"time":${T0 + SMALL_FLOOD.periods}000000000`));
+    assert.match(r.text, new RegExp(`"time":${lastPeriod(SMALL_FLOOD).endNs}`));
+    // The run ended: its last period is the partial one, recorded but not judged.
     const syn = r.json.stats.find((s: any) => s.name === 'R_SYN');
-    assert.equal(syn.value, expectedRSyn(SMALL_FLOOD, SMALL_FLOOD.periods - 1));
-    assert.equal(typeof syn.up, 'number');
-    assert.equal(syn.down, null, 'the lower tail is off by default');
+    assert.deepEqual(syn, { name: 'R_SYN', value: expectedRSyn(SMALL_FLOOD, SMALL_FLOOD.periods - 1), up: null, down: null, status: 'NOT_JUDGED' });
     const traffic = r.json.stats.find((s: any) => s.name === 'TRAFFIC');
-    assert.equal(traffic.value, SMALL_FLOOD.packetsPerPeriod);
+    assert.equal(traffic.value, SMALL_FLOOD.packetsPerPeriod / lastPeriod(SMALL_FLOOD).seconds);
   });
 
   test('GET /api/alarms: bounded buffer, since, limit', async () => {
@@ -313,8 +315,9 @@ describe('a whole run: series, alarms, events, metrics', () => {
     }
     assert.equal(samples.get('netspot_running'), 0);
     assert.equal(samples.get('netspot_stat_value{series="flood",stat="R_SYN"}'), expectedRSyn(SMALL_FLOOD, SMALL_FLOOD.periods - 1));
-    assert.equal(samples.get('netspot_stat_value{series="flood",stat="TRAFFIC"}'), SMALL_FLOOD.packetsPerPeriod);
-    assert.ok(Number.isFinite(samples.get('netspot_stat_threshold{series="flood",stat="R_SYN",side="up"}')));
+    assert.equal(samples.get('netspot_stat_value{series="flood",stat="TRAFFIC"}'), SMALL_FLOOD.packetsPerPeriod / lastPeriod(SMALL_FLOOD).seconds);
+    // The latest period is the run's last, partial one: not judged, so no thresholds.
+    assert.ok(Number.isNaN(samples.get('netspot_stat_threshold{series="flood",stat="R_SYN",side="up"}')));
     assert.equal(samples.get('netspot_counter{series="flood",counter="SYN"}'), SMALL_FLOOD.synPerPeriod);
     assert.equal(samples.get('netspot_alarms_total{stat="R_SYN"}'), run.status.alarmsByStat.R_SYN);
     assert.equal(samples.get('netspot_alarms_total{stat="TRAFFIC"}'), run.status.alarmsByStat.TRAFFIC);

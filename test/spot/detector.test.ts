@@ -139,10 +139,40 @@ test('unbounded keeps every peak', () => {
 test('a constant series: values at the excess threshold are excesses, a jump is an alert', () => {
   const d = new DriftSpot({ depth: 10, n_init: 100, q: 1e-3, up: true, down: true });
   for (let i = 0; i < 110; i++) d.step(0);
+  // The constant batch has no value beyond its excess threshold: the fit leaves both
+  // thresholds NaN, so the first value cannot be judged; being an excess of 0, it fits them.
+  assert.equal(d.step(0), Status.FIT_ERROR);
+  assert.ok(Number.isNaN(d.upperThreshold) && Number.isNaN(d.lowerThreshold));
   for (let i = 0; i < 3000; i++) assert.equal(d.step(0), Status.EXCESS_UP, `step ${i}`);
   assert.equal(d.upperThreshold, 0);
   assert.equal(d.lowerThreshold, 0);
   assert.equal(d.step(1), Status.ALERT_UP);
   assert.equal(d.probability, 0);
   assert.equal(d.step(-1), Status.ALERT_DOWN);
+});
+
+test("Spot.fit reports a NaN anomaly threshold with libspot's error code", () => {
+  const constant = new Spot({ q: 1e-3 });
+  assert.equal(constant.fit(new Array(100).fill(3)), -1004, 'no value beyond the excess threshold: nothing to fit');
+  assert.ok(Number.isNaN(constant.anomalyThreshold));
+  const rng = new Prng(3);
+  const spread = new Spot({ q: 1e-3 });
+  assert.equal(spread.fit(Array.from({ length: 1000 }, () => rng.exponential())), 0);
+  assert.ok(Number.isFinite(spread.anomalyThreshold));
+});
+
+test('a tail left without a threshold by its fit says FIT_ERROR, not NORMAL, until excesses arrive', () => {
+  // Calibrated on a constant (no excess), then the stream stays below it: the upper tail
+  // never gets an excess, so it can never judge.
+  const d = new DriftSpot({ depth: 0, n_init: 20, up: true, down: false });
+  for (let i = 0; i < 20; i++) assert.equal(d.step(1), Status.CALIBRATION);
+  for (let i = 0; i < 50; i++) {
+    assert.equal(d.step(0.5 + (i % 5) / 20), Status.FIT_ERROR, `step ${i}`);
+    assert.ok(Number.isNaN(d.upperThreshold));
+  }
+  // A value at the excess threshold is an excess (of size 0): the tail is fitted again.
+  assert.equal(d.step(1), Status.FIT_ERROR);
+  assert.equal(d.step(0.5), Status.NORMAL);
+  assert.equal(d.upperThreshold, 1);
+  assert.equal(statusName(Status.FIT_ERROR), 'FIT_ERROR');
 });

@@ -22,6 +22,8 @@ export const RST = 0x04;
 export const PSH = 0x08;
 export const ACK = 0x10;
 export const URG = 0x20;
+export const ECE = 0x40;
+export const CWR = 0x80;
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

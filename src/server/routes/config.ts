@@ -18,7 +18,8 @@ export function registerConfigRoutes(app: FastifyInstance, { controller }: Route
       description:
         'The merged configuration is validated whole and replaces the current one only if valid: a ' +
         'request is applied entirely or not at all. A running analysis keeps its settings; they apply at ' +
-        'the next start. Returns the new configuration.',
+        'the next start. Returns the new configuration. When the server confines outputs to a ' +
+        'directory, output paths are resolved inside it (400 naming the key for a path that leads out).',
       tags: ['config'],
       body: ConfigPatchSchema,
       response: { 200: ConfigDocumentSchema, ...errorResponses(400, 401, 413, 415) },

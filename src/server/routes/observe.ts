@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AlarmsQuerySchema, AlarmsSchema, SeriesSchema } from '../schemas.js';
 import { finiteOrNull, jsonWithBigInt } from '../json-text.js';
 import { renderMetrics } from '../metrics.js';
+import { ApiError } from '../api-error.js';
 import { errorResponses, type RouteContext } from './context.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -68,15 +69,19 @@ export function registerObserveRoutes(app: FastifyInstance, { controller }: Rout
         'A text/event-stream. Events: `status` (the status object; sent on connect and whenever a run ' +
         'starts or ends), `data` (NetSpot data record: {"time": ns, "R_SYN": v, "R_SYN_UP": z, ...}) ' +
         'once per period, `alarm` (NetSpot alarm record with its id). Comment lines keep the ' +
-        'connection alive. A client that does not keep up is disconnected.',
+        'connection alive. A client that falls behind (too many bytes pending for it) gets a last `error` ' +
+        'event ({"error", "code": 503}) and is disconnected. 503 when the server already has as many ' +
+        'streams open as it allows.',
       tags: ['observe'],
       produces: ['text/event-stream'],
       response: {
         200: { description: 'event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
-        ...errorResponses(401),
+        ...errorResponses(401, 503),
       },
     },
     handler: (req, reply) => {
+      const hub = controller.events;
+      if (!hub.hasRoom) throw new ApiError(503, `too many event streams open (limit ${hub.maxClients}): close one or try later`);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -87,7 +92,9 @@ export function registerObserveRoutes(app: FastifyInstance, { controller }: Rout
         'x-request-id': String(req.id),
       });
       res.write(`retry: 2000\nevent: status\ndata: ${jsonWithBigInt(controller.status())}\n\n`);
-      controller.events.subscribe(res);
+      // A stream is long-lived by design: the idle timeout does not apply; the queue bound does.
+      res.socket?.setTimeout(0);
+      hub.subscribe(res);
     },
   });
 

@@ -8,8 +8,9 @@ export function registerRunRoutes(app: FastifyInstance, { controller }: RouteCon
       summary: 'Start or stop the analysis',
       description:
         'start: opens miner.device with the current configuration and analyses it in the background ' +
-        '(409 when a run is in progress, when no statistic is loaded, or when the source cannot be ' +
-        'opened). stop: ends the run after emitting its last, partial period and flushing outputs; ' +
+        '(409 when a run is in progress, when no statistic is loaded, when the source cannot be ' +
+        'opened, or when an output path leads out of the server\'s output directory through a ' +
+        'symlink). stop: ends the run after emitting its last, partial period and flushing outputs; ' +
         'stopping when nothing runs is not an error. Both return the status.',
       tags: ['run'],
       body: RunActionSchema,

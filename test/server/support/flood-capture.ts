@@ -57,6 +57,15 @@ export function floodPackets(p: FloodPlan): CapturedPacket[] {
   return out;
 }
 
+/**
+ * The capture ends with its last packet: the last period is partial, from T0 + periods - 1 to
+ * that packet. Its end (Unix ns) and the seconds it covers, from the generated timestamps.
+ */
+export function lastPeriod(p: FloodPlan): { endNs: bigint; seconds: number } {
+  const last = floodPackets(p).pop()!;
+  return { endNs: BigInt(last.tsSec) * 1_000_000_000n + BigInt(last.tsNsec), seconds: (last.tsSec - (T0 + p.periods - 1)) + last.tsNsec / 1e9 };
+}
+
 /** Writes the capture in a fresh temp dir; returns its path. */
 export function writeFloodCapture(p: FloodPlan, name = 'flood.pcap'): string {
   const path = join(captureDir(), name);
