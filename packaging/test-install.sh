@@ -71,9 +71,11 @@ as_service() {
     --inh-caps=+net_raw,+net_admin --ambient-caps=+net_raw,+net_admin --bounding-set=-all,+net_raw,+net_admin "$@"
 }
 exec_start() { sed -n 's/^ExecStart=//p' "/lib/systemd/system/$1"; }
-read -ra cmd <<<"$(exec_start netspot@.service | sed 's|%I|/usr/share/netspot/demo-syn-flood.pcap.gz|')"
+read -ra cmd <<<"$(exec_start netspot@.service | sed -e 's|%I|/usr/share/netspot/demo-syn-flood.pcap.gz|' -e 's|%i|usr-share-netspot-demo|')"
 (cd /var/lib/netspot && as_service "${cmd[@]}" >"$work/instance.json" 2>"$work/instance.err") || fail "netspot@: $(cat "$work/instance.err")"
 cmp "$work/expected.json" <(traffic_alarms "$work/instance.json") || fail "netspot@'s alarms differ"
+# Its detectors were saved in the StateDirectory, by the service's user.
+[[ "$(stat -c %U /var/lib/netspot/usr-share-netspot-demo.state.json)" = netspot ]] || fail "no state file in /var/lib/netspot"
 
 step "netspot.service's ExecStart as the netspot user, driven by netspotctl"
 install -d -o netspot -g netspot -m 0755 /run/netspot   # RuntimeDirectory=netspot
@@ -108,6 +110,7 @@ kill -TERM "$server_pid"
 wait "$server_pid" || fail "serve did not exit 0 on SIGTERM: $(tail -5 "$work/serve.err")"
 server_pid=
 [[ ! -e /run/netspot/api.sock ]] || fail "the socket was left behind"
+[[ -s /var/lib/netspot/serve.state.json ]] || fail "serve saved no state"
 rm -rf /run/netspot   # systemd removes the RuntimeDirectory
 
 step "man pages and completions"

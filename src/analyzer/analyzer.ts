@@ -9,6 +9,8 @@ import type { Config } from '../config/schema.js';
 import { NOT_JUDGED, type AlarmRecord, type DataRecord, type StatOutcome } from '../records/index.js';
 import { UsageError } from '../util/errors.js';
 import { createStatDetector, detectorParams, FIT_ERROR, type StatDetector } from './stat-detector.js';
+import { loadState, STATE_FORMAT, STATE_VERSION, StateWriter } from './state-file.js';
+import type { SpotParams } from '../config/schema.js';
 
 interface WatchedStat {
   readonly def: StatDef;
@@ -38,16 +40,38 @@ export class Analyzer {
   private sumTable: SumTable | undefined;
 
   private readonly onWarning: (message: string) => void;
+  /** analyzer.state_file: where the detectors are saved, and when. */
+  private readonly state: { writer: StateWriter; every: number; period: string; sinceSave: number } | undefined;
+  /** Periods judged by the detectors, those of the runs they were restored from included. */
+  private judgedPeriods = 0;
+  /** True when the detectors came from analyzer.state_file. */
+  readonly restored: boolean = false;
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
     this.onWarning = options.onWarning ?? (() => {});
     if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
-    const needed = new Set<string>();
+    const defs: StatDef[] = [];
+    const params = new Map<string, SpotParams>();
     for (const name of cfg.analyzer.stats) {
       const def = statDef(name);
       if (def === undefined) throw new UsageError(`unknown statistic "${name}"`);
+      defs.push(def);
+      if (def.judged !== false) params.set(name, detectorParams(cfg, name));
+    }
+    const stateFile = cfg.analyzer.state_file ?? '';
+    const saved = stateFile === '' ? undefined : loadState({ file: stateFile, period: cfg.analyzer.period, params }, this.onWarning);
+    if (saved !== undefined) {
+      this.restored = true;
+      this.judgedPeriods = saved.periods;
+    }
+    if (stateFile !== '') {
+      this.state = { writer: new StateWriter(stateFile, this.onWarning), every: cfg.analyzer.state_every ?? 60, period: cfg.analyzer.period, sinceSave: 0 };
+    }
+    const needed = new Set<string>();
+    for (const def of defs) {
       for (const c of def.requires) needed.add(c);
-      const detector = def.judged === false ? null : createStatDetector(detectorParams(cfg, name));
+      const p = params.get(def.name);
+      const detector = p === undefined ? null : createStatDetector(p, saved?.detectors.get(def.name));
       this.stats.push({ def, detector, fitErrorReported: false });
     }
     for (const name of options.counters ?? []) needed.add(name);
@@ -117,6 +141,28 @@ export class Analyzer {
         });
       }
     }
+    if (!period.partial) {
+      this.judgedPeriods++;
+      const state = this.state;
+      if (state !== undefined && ++state.sinceSave >= state.every) this.saveState();
+    }
     return { record: { timeNs, series: this.series, stats: outcomes, counters: values, partial: period.partial }, alarms };
+  }
+
+  /** Saves the detectors a last time (analyzer.state_file) and waits until they are on disk. */
+  async close(): Promise<void> {
+    if (this.state === undefined) return;
+    this.saveState();
+    await this.state.writer.flush();
+  }
+
+  /** Snapshots every detector now (consistent with the period just judged); written in the background. */
+  private saveState(): void {
+    const state = this.state;
+    if (state === undefined) return;
+    state.sinceSave = 0;
+    const detectors: Record<string, ReturnType<StatDetector['spot']['snapshot']>> = {};
+    for (const { def, detector } of this.stats) if (detector !== null) detectors[def.name] = detector.spot.snapshot();
+    state.writer.save({ format: STATE_FORMAT, version: STATE_VERSION, period: state.period, periods: this.judgedPeriods, detectors });
   }
 }

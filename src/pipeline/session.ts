@@ -57,6 +57,8 @@ export class Session {
     } finally {
       await this.source.close();
       for (const e of this.exporters) await e.close();
+      // The detectors' last state (analyzer.state_file), after the last period was judged.
+      await this.analyzer.close();
     }
   }
 
