@@ -75,6 +75,9 @@ node dist/src/cli/netspot.js defaults > "$root/etc/netspot/netspot.toml"
 install -D -m 0644 packaging/systemd/netspot.service "$root/lib/systemd/system/netspot.service"
 install -D -m 0644 packaging/systemd/netspot@.service "$root/lib/systemd/system/netspot@.service"
 install -D -m 0644 packaging/logrotate "$root/etc/logrotate.d/netspot"
+# systemd user units and D-Bus activation files (the Zeek front end's daemon), when the tree has them.
+for f in packaging/systemd/user/*; do [[ -f "$f" ]] && install -D -m 0644 "$f" "$root/usr/lib/systemd/user/$(basename "$f")"; done
+for f in packaging/dbus/*.service; do [[ -f "$f" ]] && install -D -m 0644 "$f" "$root/usr/share/dbus-1/services/$(basename "$f")"; done
 node dist/scripts/gen-cli-docs.js "$work/gen"
 install -D -m 0644 "$work/gen/man/netspot.1" "$root/usr/share/man/man1/netspot.1"
 install -D -m 0644 "$work/gen/man/netspotctl.1" "$root/usr/share/man/man1/netspotctl.1"

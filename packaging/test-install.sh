@@ -50,6 +50,10 @@ grep -qx /etc/netspot/netspot.toml /var/lib/dpkg/info/netspot.conffiles || fail 
 step "units"
 verify="$(systemd-analyze verify /lib/systemd/system/netspot.service /lib/systemd/system/netspot@.service 2>&1)" || fail "systemd-analyze verify: $verify"
 [[ -z "$verify" ]] || fail "systemd-analyze verify: $verify"
+for unit in /usr/lib/systemd/user/*netspot*; do   # the Zeek front end's user daemon, when packaged
+  [[ -f "$unit" ]] || continue
+  verify="$(systemd-analyze verify "$unit" 2>&1)" && [[ -z "$verify" ]] || fail "systemd-analyze verify $unit: $verify"
+done
 for unit in netspot.service netspot@.service; do
   systemd-analyze security --offline=true "/lib/systemd/system/$unit" 2>/dev/null | tail -1 | sed "s/^/$unit: /"
 done

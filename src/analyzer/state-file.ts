@@ -132,7 +132,9 @@ export class StateWriter {
 
   private async writeAtomically(text: string): Promise<void> {
     try {
-      const fh = await open(this.tmp, 'w', 0o640);
+      // A fresh file (O_EXCL): never through a symlink someone left at the temporary name.
+      await unlink(this.tmp).catch(() => undefined);
+      const fh = await open(this.tmp, 'wx', 0o640);
       try {
         await fh.writeFile(text);
         await fh.sync();
