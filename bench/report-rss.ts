@@ -1,4 +1,6 @@
-/** Preloaded with `node --import` by the benchmarks: prints the peak RSS when the process exits. */
+/** Preloaded with `node --import` by the benchmarks: prints the peak RSS and CPU time when the process exits. */
 process.on('exit', () => {
-  process.stderr.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
+  const u = process.resourceUsage();
+  process.stderr.write(`peak RSS ${(u.maxRSS / 1024).toFixed(0)} MiB\n`);
+  process.stderr.write(`cpu ${((u.userCPUTime + u.systemCPUTime) / 1e6).toFixed(2)} s\n`);
 });

@@ -222,7 +222,149 @@ static const char *activate_code(int status) {
   }
 }
 
-/* open(options, blocks, onEvent) -> { handle, linkType, snaplen, nano, warning } */
+/*
+ * open(options, blocks, onEvent) -> Promise<{ handle, linkType, snaplen, nano, warning }>
+ *
+ * pcap_activate and pcap_compile can take long (a big BPF expression compiles in seconds):
+ * they run on a libuv pool thread (open_execute), never on the JavaScript thread. The typed
+ * arrays are read before (open_capture) and the capture thread starts after (open_complete).
+ */
+typedef struct open_job {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref on_event;
+  live *L;
+  char *device;
+  char *filter;
+  int snaplen, promisc, buffer_size, timeout_ms, immediate;
+  /* results of open_execute */
+  const char *code; /* NULL on success */
+  char errbuf[PCAP_ERRBUF_SIZE + 256];
+  char warnbuf[PCAP_ERRBUF_SIZE + 64];
+  int has_warning;
+} open_job;
+
+static void free_job(napi_env env, open_job *J) {
+  if (J->on_event) napi_delete_reference(env, J->on_event);
+  if (J->work) napi_delete_async_work(env, J->work);
+  free(J->device);
+  free(J->filter);
+  free(J);
+}
+
+static void discard_live(live *L) {
+  if (L == NULL) return;
+  if (L->cap.pcap) pcap_close(L->cap.pcap);
+  drop_refs(L);
+  free(L);
+}
+
+/* Pool thread: create, activate and filter the pcap handle. No N-API calls here. */
+static void open_execute(napi_env env, void *data) {
+  open_job *J = (open_job *)data;
+  pcap_t *p = pcap_create(J->device, J->errbuf);
+  if (p == NULL) {
+    J->code = "EPCAP";
+    return;
+  }
+  J->L->cap.pcap = p;
+  pcap_set_snaplen(p, J->snaplen);
+  pcap_set_promisc(p, J->promisc);
+  pcap_set_timeout(p, J->timeout_ms);
+  if (J->buffer_size > 0) pcap_set_buffer_size(p, J->buffer_size);
+  if (J->immediate) pcap_set_immediate_mode(p, 1);
+  pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+
+  int status = pcap_activate(p);
+  if (status < 0) {
+    const char *text = pcap_geterr(p);
+    snprintf(J->errbuf, sizeof J->errbuf, "%s", (text && text[0]) ? text : pcap_statustostr(status));
+    J->code = activate_code(status);
+    return;
+  }
+  if (status > 0) {
+    const char *text = pcap_geterr(p);
+    snprintf(J->warnbuf, sizeof J->warnbuf, "%s", (text && text[0]) ? text : pcap_statustostr(status));
+    J->has_warning = 1;
+  }
+  if (J->filter != NULL && J->filter[0] != 0) {
+    bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
+    char lookup_err[PCAP_ERRBUF_SIZE];
+    if (pcap_lookupnet(J->device, &net, &mask, lookup_err) != 0) mask = PCAP_NETMASK_UNKNOWN;
+    struct bpf_program prog;
+    if (pcap_compile(p, &prog, J->filter, 1, mask) != 0) {
+      snprintf(J->errbuf, sizeof J->errbuf, "%s", pcap_geterr(p));
+      J->code = "EFILTER";
+      return;
+    }
+    int set = pcap_setfilter(p, &prog);
+    pcap_freecode(&prog);
+    if (set != 0) {
+      snprintf(J->errbuf, sizeof J->errbuf, "%s", pcap_geterr(p));
+      J->code = "EFILTER";
+      return;
+    }
+  }
+}
+
+static void reject_coded(napi_env env, napi_deferred deferred, const char *code, const char *message) {
+  napi_value msg, c, err;
+  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg);
+  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &c);
+  napi_create_error(env, c, msg, &err);
+  napi_reject_deferred(env, deferred, err);
+}
+
+/* JavaScript thread: start the capture thread and settle the promise. */
+static void open_complete(napi_env env, napi_status status, void *data) {
+  open_job *J = (open_job *)data;
+  live *L = J->L;
+  if (status != napi_ok && J->code == NULL) {
+    J->code = "EPCAP";
+    snprintf(J->errbuf, sizeof J->errbuf, "open was cancelled");
+  }
+  if (J->code != NULL) goto fail;
+  pcap_t *p = L->cap.pcap;
+  L->cap.timeout_ms = J->timeout_ms > 0 ? J->timeout_ms : 1000;
+  L->cap.nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+  L->cap.hooks.publish = hook_publish;
+  L->cap.hooks.fail = hook_fail;
+  L->cap.hooks.finished = hook_finished;
+
+  napi_value on_event, resource;
+  napi_get_reference_value(env, J->on_event, &on_event);
+  napi_create_string_utf8(env, "netspot:live-capture", NAPI_AUTO_LENGTH, &resource);
+  if (napi_create_threadsafe_function(env, on_event, NULL, resource, 0, 1, NULL, NULL, L, call_js, &L->tsfn) != napi_ok) {
+    J->code = "EINVAL";
+    snprintf(J->errbuf, sizeof J->errbuf, "onEvent must be a function");
+    goto fail;
+  }
+  if (capture_start(&L->cap, J->errbuf, sizeof J->errbuf) != 0) {
+    napi_release_threadsafe_function(L->tsfn, napi_tsfn_abort);
+    J->code = "EPCAP";
+    goto fail;
+  }
+  napi_add_env_cleanup_hook(env, env_cleanup, L);
+  L->hook_added = 1;
+
+  napi_value handle, result;
+  napi_create_external(env, L, finalize_live, NULL, &handle);
+  napi_create_object(env, &result);
+  set_named(env, result, "handle", handle);
+  set_named(env, result, "linkType", make_number(env, pcap_datalink(p)));
+  set_named(env, result, "snaplen", make_number(env, pcap_snapshot(p)));
+  set_named(env, result, "nano", make_bool(env, L->cap.nano));
+  if (J->has_warning) set_named(env, result, "warning", make_string(env, J->warnbuf));
+  napi_resolve_deferred(env, J->deferred, result);
+  free_job(env, J);
+  return;
+
+fail:
+  reject_coded(env, J->deferred, J->code, J->errbuf);
+  discard_live(L);
+  free_job(env, J);
+}
+
 static napi_value open_capture(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -230,24 +372,28 @@ static napi_value open_capture(napi_env env, napi_callback_info info) {
   if (argc < 3) return throw_coded(env, "EINVAL", "open(options, blocks, onEvent) needs 3 arguments");
 
   char errbuf[PCAP_ERRBUF_SIZE + 256];
-  errbuf[0] = 0;
-  char *device = str_prop(env, argv[0], "device");
-  if (device == NULL) return throw_coded(env, "EINVAL", "options.device is required");
-  char *filter = str_prop(env, argv[0], "filter");
-  int snaplen = (int)num_prop(env, argv[0], "snaplen", 65535);
-  int promisc = bool_prop(env, argv[0], "promisc", 1);
-  int buffer_size = (int)num_prop(env, argv[0], "bufferSize", 0);
-  int timeout_ms = (int)num_prop(env, argv[0], "timeoutMs", 10);
-  int immediate = bool_prop(env, argv[0], "immediate", 0);
+  open_job *J = calloc(1, sizeof *J);
+  if (J == NULL) return throw_coded(env, "ENOMEM", "out of memory");
+  J->device = str_prop(env, argv[0], "device");
+  if (J->device == NULL) {
+    free_job(env, J);
+    return throw_coded(env, "EINVAL", "options.device is required");
+  }
+  J->filter = str_prop(env, argv[0], "filter");
+  J->snaplen = (int)num_prop(env, argv[0], "snaplen", 65535);
+  J->promisc = bool_prop(env, argv[0], "promisc", 1);
+  J->buffer_size = (int)num_prop(env, argv[0], "bufferSize", 0);
+  J->timeout_ms = (int)num_prop(env, argv[0], "timeoutMs", 10);
+  J->immediate = bool_prop(env, argv[0], "immediate", 0);
 
   live *L = calloc(1, sizeof *L);
-  napi_value result = NULL;
   if (L == NULL) {
-    throw_coded(env, "ENOMEM", "out of memory");
-    goto out;
+    free_job(env, J);
+    return throw_coded(env, "ENOMEM", "out of memory");
   }
   L->env = env;
   L->cap.user = L;
+  J->L = L;
 
   /* Blocks: each an object with data/offset/caplen/wirelen/tsSec/tsNsec typed arrays. */
   uint32_t nblocks = 0;
@@ -279,7 +425,7 @@ static napi_value open_capture(napi_env env, napi_callback_info info) {
     if (n_wire < cap) cap = n_wire;
     if (n_sec < cap) cap = n_sec;
     if (n_nsec < cap) cap = n_nsec;
-    if (cap == 0 || n_data < (size_t)snaplen || n_data > UINT32_MAX) {
+    if (cap == 0 || n_data < (size_t)J->snaplen || n_data > UINT32_MAX) {
       throw_coded(env, "EINVAL", "a batch buffer must hold at least one packet of snaplen bytes (and < 4 GiB)");
       goto fail;
     }
@@ -288,93 +434,25 @@ static napi_value open_capture(napi_env env, napi_callback_info info) {
   }
   L->cap.nblocks = (int)nblocks;
 
-  pcap_t *p = pcap_create(device, errbuf);
-  if (p == NULL) {
-    throw_coded(env, "EPCAP", errbuf);
-    goto fail;
-  }
-  L->cap.pcap = p;
-  pcap_set_snaplen(p, snaplen);
-  pcap_set_promisc(p, promisc);
-  pcap_set_timeout(p, timeout_ms);
-  if (buffer_size > 0) pcap_set_buffer_size(p, buffer_size);
-  if (immediate) pcap_set_immediate_mode(p, 1);
-  pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
-
-  int status = pcap_activate(p);
-  const char *warning = NULL;
-  char warnbuf[PCAP_ERRBUF_SIZE + 64];
-  if (status < 0) {
-    const char *text = pcap_geterr(p);
-    snprintf(errbuf, sizeof errbuf, "%s", (text && text[0]) ? text : pcap_statustostr(status));
-    throw_coded(env, activate_code(status), errbuf);
-    goto fail;
-  }
-  if (status > 0) {
-    const char *text = pcap_geterr(p);
-    snprintf(warnbuf, sizeof warnbuf, "%s", (text && text[0]) ? text : pcap_statustostr(status));
-    warning = warnbuf;
-  }
-
-  if (filter != NULL && filter[0] != 0) {
-    bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
-    char lookup_err[PCAP_ERRBUF_SIZE];
-    if (pcap_lookupnet(device, &net, &mask, lookup_err) != 0) mask = PCAP_NETMASK_UNKNOWN;
-    struct bpf_program prog;
-    if (pcap_compile(p, &prog, filter, 1, mask) != 0) {
-      snprintf(errbuf, sizeof errbuf, "%s", pcap_geterr(p));
-      throw_coded(env, "EFILTER", errbuf);
-      goto fail;
-    }
-    int set = pcap_setfilter(p, &prog);
-    pcap_freecode(&prog);
-    if (set != 0) {
-      snprintf(errbuf, sizeof errbuf, "%s", pcap_geterr(p));
-      throw_coded(env, "EFILTER", errbuf);
-      goto fail;
-    }
-  }
-  L->cap.timeout_ms = timeout_ms > 0 ? timeout_ms : 1000;
-  L->cap.nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-  L->cap.hooks.publish = hook_publish;
-  L->cap.hooks.fail = hook_fail;
-  L->cap.hooks.finished = hook_finished;
-
-  napi_value resource;
-  napi_create_string_utf8(env, "netspot:live-capture", NAPI_AUTO_LENGTH, &resource);
-  if (napi_create_threadsafe_function(env, argv[2], NULL, resource, 0, 1, NULL, NULL, L, call_js,
-                                      &L->tsfn) != napi_ok) {
+  napi_valuetype cb_type;
+  napi_typeof(env, argv[2], &cb_type);
+  if (cb_type != napi_function) {
     throw_coded(env, "EINVAL", "onEvent must be a function");
     goto fail;
   }
-  if (capture_start(&L->cap, errbuf, sizeof errbuf) != 0) {
-    napi_release_threadsafe_function(L->tsfn, napi_tsfn_abort);
-    throw_coded(env, "EPCAP", errbuf);
-    goto fail;
-  }
-  napi_add_env_cleanup_hook(env, env_cleanup, L);
-  L->hook_added = 1;
+  napi_create_reference(env, argv[2], 1, &J->on_event);
 
-  napi_value handle;
-  napi_create_external(env, L, finalize_live, NULL, &handle);
-  napi_create_object(env, &result);
-  set_named(env, result, "handle", handle);
-  set_named(env, result, "linkType", make_number(env, pcap_datalink(p)));
-  set_named(env, result, "snaplen", make_number(env, pcap_snapshot(p)));
-  set_named(env, result, "nano", make_bool(env, L->cap.nano));
-  if (warning) set_named(env, result, "warning", make_string(env, warning));
-  goto out;
+  napi_value promise, resource;
+  napi_create_promise(env, &J->deferred, &promise);
+  napi_create_string_utf8(env, "netspot:open-capture", NAPI_AUTO_LENGTH, &resource);
+  napi_create_async_work(env, NULL, resource, open_execute, open_complete, J, &J->work);
+  napi_queue_async_work(env, J->work);
+  return promise;
 
 fail:
-  if (L != NULL) {
-    if (L->cap.pcap) pcap_close(L->cap.pcap);
-    drop_refs(L);
-    free(L);
-  }
-out:
-  free(device);
-  free(filter);
-  return result;
+  discard_live(L);
+  free_job(env, J);
+  return NULL;
 }
 
 static live *arg_live(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
@@ -432,7 +510,51 @@ static napi_value capture_stats(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-/* compileFilter(filter, linkType, snaplen): throws EFILTER with libpcap's message. */
+/*
+ * compileFilter(filter, linkType, snaplen) -> Promise<void>: rejects with EFILTER and
+ * libpcap's message. Compiles on a pool thread (see open_capture).
+ */
+typedef struct compile_job {
+  napi_async_work work;
+  napi_deferred deferred;
+  char *filter;
+  int32_t link, snaplen;
+  const char *code;
+  char errbuf[PCAP_ERRBUF_SIZE + 8];
+} compile_job;
+
+static void compile_execute(napi_env env, void *data) {
+  compile_job *J = (compile_job *)data;
+  pcap_t *p = pcap_open_dead(J->link, J->snaplen);
+  if (p == NULL) {
+    J->code = "EPCAP";
+    snprintf(J->errbuf, sizeof J->errbuf, "pcap_open_dead failed");
+    return;
+  }
+  struct bpf_program prog;
+  if (pcap_compile(p, &prog, J->filter, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+    pcap_freecode(&prog);
+  } else {
+    J->code = "EFILTER";
+    snprintf(J->errbuf, sizeof J->errbuf, "%s", pcap_geterr(p));
+  }
+  pcap_close(p);
+}
+
+static void compile_complete(napi_env env, napi_status status, void *data) {
+  compile_job *J = (compile_job *)data;
+  if (J->code != NULL) {
+    reject_coded(env, J->deferred, J->code, J->errbuf);
+  } else {
+    napi_value undefined;
+    napi_get_undefined(env, &undefined);
+    napi_resolve_deferred(env, J->deferred, undefined);
+  }
+  napi_delete_async_work(env, J->work);
+  free(J->filter);
+  free(J);
+}
+
 static napi_value compile_filter(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -441,29 +563,24 @@ static napi_value compile_filter(napi_env env, napi_callback_info info) {
   size_t len = 0;
   if (napi_get_value_string_utf8(env, argv[0], NULL, 0, &len) != napi_ok)
     return throw_coded(env, "EINVAL", "the filter must be a string");
-  char *filter = malloc(len + 1);
-  if (filter == NULL) return throw_coded(env, "ENOMEM", "out of memory");
-  napi_get_value_string_utf8(env, argv[0], filter, len + 1, &len);
-  int32_t link = 1, snaplen = 65535;
-  napi_get_value_int32(env, argv[1], &link);
-  napi_get_value_int32(env, argv[2], &snaplen);
-  pcap_t *p = pcap_open_dead(link, snaplen);
-  if (p == NULL) {
-    free(filter);
-    return throw_coded(env, "EPCAP", "pcap_open_dead failed");
+  compile_job *J = calloc(1, sizeof *J);
+  if (J == NULL) return throw_coded(env, "ENOMEM", "out of memory");
+  J->filter = malloc(len + 1);
+  if (J->filter == NULL) {
+    free(J);
+    return throw_coded(env, "ENOMEM", "out of memory");
   }
-  struct bpf_program prog;
-  char errbuf[PCAP_ERRBUF_SIZE + 8];
-  int rc = pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN);
-  if (rc == 0) {
-    pcap_freecode(&prog);
-  } else {
-    snprintf(errbuf, sizeof errbuf, "%s", pcap_geterr(p));
-  }
-  pcap_close(p);
-  free(filter);
-  if (rc != 0) return throw_coded(env, "EFILTER", errbuf);
-  return NULL;
+  napi_get_value_string_utf8(env, argv[0], J->filter, len + 1, &len);
+  J->link = 1;
+  J->snaplen = 65535;
+  napi_get_value_int32(env, argv[1], &J->link);
+  napi_get_value_int32(env, argv[2], &J->snaplen);
+  napi_value promise, resource;
+  napi_create_promise(env, &J->deferred, &promise);
+  napi_create_string_utf8(env, "netspot:compile-filter", NAPI_AUTO_LENGTH, &resource);
+  napi_create_async_work(env, NULL, resource, compile_execute, compile_complete, J, &J->work);
+  napi_queue_async_work(env, J->work);
+  return promise;
 }
 
 static napi_value lib_version(napi_env env, napi_callback_info info) {
@@ -480,6 +597,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"compileFilter", NULL, compile_filter, NULL, NULL, NULL, napi_default, NULL},
     {"listDevices", NULL, list_devices, NULL, NULL, NULL, napi_default, NULL},
     {"libVersion", NULL, lib_version, NULL, NULL, NULL, napi_default, NULL},
+    {"sendUnixDatagram", NULL, send_unix_datagram, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -14,4 +14,7 @@ napi_value make_bool(napi_env env, int b);
 /* pcap_findalldevs as an array of plain objects (devices.c). */
 napi_value list_devices(napi_env env, napi_callback_info info);
 
+/* One datagram to a unix datagram socket (unix-dgram.c). */
+napi_value send_unix_datagram(napi_env env, napi_callback_info info);
+
 #endif

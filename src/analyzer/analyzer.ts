@@ -14,8 +14,8 @@ import type { SpotParams } from '../config/schema.js';
 
 interface WatchedStat {
   readonly def: StatDef;
-  /** null: the statistic is never judged (`judged: false`). */
-  readonly detector: StatDetector | null;
+  /** null: the statistic is never judged (`judged: false`). Replaced once by restoreState(). */
+  detector: StatDetector | null;
   /** A FIT_ERROR was already reported for it (once per run). */
   fitErrorReported: boolean;
 }
@@ -45,7 +45,9 @@ export class Analyzer {
   /** Periods judged by the detectors, those of the runs they were restored from included. */
   private judgedPeriods = 0;
   /** True when the detectors came from analyzer.state_file. */
-  readonly restored: boolean = false;
+  restored = false;
+  /** SPOT parameters of every judged statistic. */
+  private readonly params: ReadonlyMap<string, SpotParams>;
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
     this.onWarning = options.onWarning ?? (() => {});
@@ -59,11 +61,7 @@ export class Analyzer {
       if (def.judged !== false) params.set(name, detectorParams(cfg, name));
     }
     const stateFile = cfg.analyzer.state_file ?? '';
-    const saved = stateFile === '' ? undefined : loadState({ file: stateFile, period: cfg.analyzer.period, params }, this.onWarning);
-    if (saved !== undefined) {
-      this.restored = true;
-      this.judgedPeriods = saved.periods;
-    }
+    this.params = params;
     if (stateFile !== '') {
       this.state = { writer: new StateWriter(stateFile, this.onWarning), every: cfg.analyzer.state_every ?? 60, period: cfg.analyzer.period, sinceSave: 0 };
     }
@@ -71,7 +69,7 @@ export class Analyzer {
     for (const def of defs) {
       for (const c of def.requires) needed.add(c);
       const p = params.get(def.name);
-      const detector = p === undefined ? null : createStatDetector(p, saved?.detectors.get(def.name));
+      const detector = p === undefined ? null : createStatDetector(p);
       this.stats.push({ def, detector, fitErrorReported: false });
     }
     for (const name of options.counters ?? []) needed.add(name);
@@ -147,6 +145,23 @@ export class Analyzer {
       if (state !== undefined && ++state.sinceSave >= state.every) this.saveState();
     }
     return { record: { timeNs, series: this.series, stats: outcomes, counters: values, partial: period.partial }, alarms };
+  }
+
+  /**
+   * Replaces the fresh detectors by those of analyzer.state_file when it matches (else a
+   * warning); call it once, before the first period (Session.open does).
+   */
+  async restoreState(): Promise<void> {
+    const state = this.state;
+    if (state === undefined) return;
+    const saved = await loadState({ file: state.writer.file, period: state.period, params: this.params }, this.onWarning);
+    if (saved === undefined) return;
+    for (const stat of this.stats) {
+      const spot = saved.detectors.get(stat.def.name);
+      if (spot !== undefined) stat.detector = createStatDetector(this.params.get(stat.def.name)!, spot);
+    }
+    this.restored = true;
+    this.judgedPeriods = saved.periods;
   }
 
   /** Saves the detectors a last time (analyzer.state_file) and waits until they are on disk. */

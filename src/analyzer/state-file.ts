@@ -12,11 +12,11 @@
  * equal the configuration's; otherwise, or when the file is unreadable or damaged, a warning
  * says why and the detectors calibrate afresh (the file is replaced at the next save).
  */
-import { readFileSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DriftSpot, SnapshotError, type DriftSpotSnapshot } from '../spot/index.js';
 import type { SpotParams } from '../config/schema.js';
+import { openInputFile } from '../util/safe-open.js';
 
 export const STATE_FORMAT = 'netspot-analyzer-state';
 export const STATE_VERSION = 1;
@@ -48,12 +48,19 @@ export interface RestoredState {
  * The saved detectors, or undefined (with a warning saying why, unless the file does not exist
  * yet) when they cannot be used.
  */
-export function loadState(want: StateExpectation, warn: (message: string) => void): RestoredState | undefined {
+export async function loadState(want: StateExpectation, warn: (message: string) => void): Promise<RestoredState | undefined> {
+  if ((await stat(want.file).catch(() => null)) === null) return undefined; // the first run
   let text: string;
   try {
-    text = readFileSync(want.file, 'utf8');
+    // Through safe-open: a FIFO or a device at that path is refused instead of blocking.
+    const handle = await openInputFile(want.file, 'analyzer.state_file');
+    try {
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read analyzer.state_file ${want.file}: ${(err as Error).message}; calibrating afresh`);
+    warn(`${(err as Error).message}; calibrating afresh`);
     return undefined;
   }
   const refuse = (why: string): undefined => {

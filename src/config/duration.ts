@@ -30,3 +30,24 @@ export function formatDuration(ns: number): string {
   if (ns >= 1e3) return `${ns / 1e3}us`;
   return `${ns}ns`;
 }
+
+/**
+ * Bounds of analyzer.period. Below 1 ms a capture with gaps means millions of empty periods
+ * per second of traffic; above 24 h a live timer would overflow nothing but no one waits a day
+ * for a first value. Both ends stay far from setTimeout's limit (2^31-1 ms, about 24.8 days).
+ */
+export const PERIOD_MIN_NS = 1e6;
+export const PERIOD_MAX_NS = 24 * 3600e9;
+export const PERIOD_EXPECTED = 'a duration from 1ms to 24h';
+/** miner.timeout: 0 (never) or up to 24 h. */
+export const TIMEOUT_MAX_NS = 24 * 3600e9;
+export const TIMEOUT_EXPECTED = 'a duration up to 24h (0s = never)';
+/** Network exporters' flush deadline at the end of a run: a stop must not wait for hours. */
+export const FLUSH_TIMEOUT_MAX_NS = 600e9;
+export const FLUSH_TIMEOUT_EXPECTED = 'a duration up to 10m';
+
+/** True when `text` is a duration whose length lies in [min, max] nanoseconds (finite). */
+export function durationWithin(text: string, minNs: number, maxNs: number): boolean {
+  const ns = parseDuration(text);
+  return Number.isFinite(ns) && ns >= minNs && ns <= maxNs;
+}

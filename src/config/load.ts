@@ -2,15 +2,16 @@
  * Building the effective configuration: defaults < TOML file < `--section.key value` flags,
  * then one validation pass whose errors name the key, the value and what was expected.
  */
-import { readFile } from 'node:fs/promises';
 import { parse as parseToml } from 'smol-toml';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { ConfigSchema, type Config } from './schema.js';
-import { UsageError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { openInputFile } from '../util/safe-open.js';
 import { SpotParameterError, validateSpotConfig } from '../spot/index.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
 import { statNames } from '../stats/index.js';
+import { durationWithin } from './duration.js';
 
 /** A fresh copy of the built-in defaults. */
 export function defaultConfig(): Config {
@@ -21,9 +22,17 @@ export function defaultConfig(): Config {
 export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Through safe-open: a FIFO or a device given as -c is refused instead of blocking.
+    const handle = await openInputFile(path, 'config file');
+    try {
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
-    throw new UsageError(`cannot read config file ${path}: ${(err as Error).message}`);
+    if (err instanceof UsageError) throw err;
+    // A missing or unreadable file is a usage error here (the user named it on the command line).
+    throw new UsageError(err instanceof InputError ? err.message : `cannot read config file ${path}: ${(err as Error).message}`);
   }
   return parseConfigText(text, path);
 }
@@ -138,6 +147,12 @@ export function getKey(cfg: unknown, key: string): unknown {
   return t;
 }
 
+/** A value as an error message quotes it: JSON, cut after 80 characters (a 40 KB filter is not echoed). */
+export function quoteValue(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length <= 80 ? text : `${text.slice(0, 60)}... (${text.length} characters)`;
+}
+
 /** Checks a whole config object; throws a UsageError listing every problem. */
 export function validateConfig(cfg: unknown): Config {
   const problems: string[] = [];
@@ -150,11 +165,20 @@ export function validateConfig(cfg: unknown): Config {
       continue;
     }
     const expected = (keySchema as { expected?: string }).expected ?? e.message.toLowerCase();
-    problems.push(`bad value for ${key}: ${JSON.stringify(e.value)} (expected ${expected})`);
+    problems.push(`bad value for ${key}: ${quoteValue(e.value)} (expected ${expected})`);
   }
   if (problems.length > 0) throw new UsageError([...new Set(problems)].join('\n'));
-  // Constraints between SPOT keys (q < 1 - level) hold for every statistic's merged settings.
+  // Durations are checked on their parsed value here, when the config is set, not at start.
   const config = cfg as Config;
+  for (const { key, schema } of configKeys()) {
+    const { minNs, maxNs, expected } = schema as { minNs?: number; maxNs?: number; expected?: string };
+    if (minNs === undefined || maxNs === undefined) continue;
+    const text = getKey(config, key);
+    if (typeof text === 'string' && !durationWithin(text, minNs, maxNs)) {
+      problems.push(`bad value for ${key}: ${quoteValue(text)} (expected ${expected})`);
+    }
+  }
+  // Constraints between SPOT keys (q < 1 - level) hold for every statistic's merged settings.
   for (const stat of statNames) {
     try {
       validateSpotConfig(detectorParams(config, stat));

@@ -8,11 +8,18 @@
  */
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { statNames } from '../stats/index.js';
-import { DURATION_PATTERN } from './duration.js';
+import {
+  DURATION_PATTERN, FLUSH_TIMEOUT_EXPECTED, FLUSH_TIMEOUT_MAX_NS, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS, TIMEOUT_EXPECTED, TIMEOUT_MAX_NS,
+} from './duration.js';
 import { SPOT_CONFIG_DEFAULTS as SPOT } from '../spot/index.js';
 
-const duration = (def: string, description: string) =>
-  Type.String({ default: def, pattern: DURATION_PATTERN, description, expected: 'a duration such as 500ms, 1s or 2m' });
+// The range of each duration key (minNs..maxNs) is checked on the parsed value by
+// validateConfig (load.ts), for every key declared with `duration`.
+/** Longest miner.filter accepted, in characters. */
+export const FILTER_MAX_LENGTH = 512;
+
+const duration = (def: string, description: string, expected: string, minNs: number, maxNs: number) =>
+  Type.String({ default: def, pattern: DURATION_PATTERN, maxLength: 64, description, expected, minNs, maxNs });
 
 export const MinerSchema = Type.Object(
   {
@@ -26,19 +33,25 @@ export const MinerSchema = Type.Object(
       default: 65535, minimum: 64, maximum: 262144,
       description: 'live capture: bytes captured per packet', expected: 'an integer from 64 to 262144',
     }),
-    filter: Type.String({ default: '', description: 'BPF filter expression applied to the capture (tcpdump syntax); empty = all packets', expected: 'a BPF expression' }),
+    // libpcap's compile time grows steeply with length ("port 1 or port 2 or ..." takes 55 ms
+    // at 650 characters, 0.7 s at 1300): the bound keeps it short (docs/performance.md).
+    filter: Type.String({
+      default: '', maxLength: FILTER_MAX_LENGTH,
+      description: `BPF filter expression applied to the capture (tcpdump syntax); empty = all packets; at most ${FILTER_MAX_LENGTH} characters`,
+      expected: `a BPF expression of at most ${FILTER_MAX_LENGTH} characters`,
+    }),
     buffer_size: Type.Integer({
       default: 0, minimum: 0,
       description: 'live capture: kernel capture buffer in bytes (0 = a large default chosen by NetSpot)', expected: 'a non-negative integer (bytes)',
     }),
-    timeout: duration('0s', 'live capture: stop after this long without packets (0s = never)'),
+    timeout: duration('0s', 'live capture: stop after this long without packets (0s = never; at most 24h)', TIMEOUT_EXPECTED, 0, TIMEOUT_MAX_NS),
   },
   { additionalProperties: false, description: 'Where packets come from' },
 );
 
 export const AnalyzerSchema = Type.Object(
   {
-    period: duration('1s', 'length of a period: statistics are computed and checked once per period'),
+    period: duration('1s', 'length of a period: statistics are computed and checked once per period (1ms to 24h)', PERIOD_EXPECTED, PERIOD_MIN_NS, PERIOD_MAX_NS),
     stats: Type.Array(
       Type.Union(statNames.map((n) => Type.Literal(n))),
       {
@@ -100,8 +113,67 @@ export const FileExporterSchema = Type.Object(
   { additionalProperties: false, description: 'File output' },
 );
 
+/** Keys every network exporter has: its queue and how long the end of a run may wait for it. */
+const deliveryKeys = {
+  queue_size: Type.Integer({
+    default: 10000, minimum: 1,
+    description: 'records waiting to be sent at most (besides the batch being sent); when full, the oldest data records are dropped first (alarms last), and counted',
+    expected: 'a positive integer',
+  }),
+  flush_timeout: duration('5s', 'at the end of a run, how long sending what is queued may take; what is left then is counted as dropped (at most 10m)', FLUSH_TIMEOUT_EXPECTED, 0, FLUSH_TIMEOUT_MAX_NS),
+};
+
+export const InfluxdbExporterSchema = Type.Object(
+  {
+    data: Type.Boolean({ default: false, description: 'send a data point per period', expected: 'true or false' }),
+    alarm: Type.Boolean({ default: false, description: 'send a point per alarm', expected: 'true or false' }),
+    address: Type.String({ default: 'http://127.0.0.1:8086', description: 'InfluxDB HTTP address', expected: 'an http:// or https:// URL' }),
+    api: Type.Union([Type.Literal('v1'), Type.Literal('v2')], { default: 'v1', description: 'write API: v1 (/write, database) or v2 (/api/v2/write, org and bucket)', expected: '"v1" or "v2"' }),
+    database: Type.String({ default: 'netspot', description: 'v1: database (created if missing)', expected: 'a database name' }),
+    username: Type.String({ default: '', description: 'v1: user name (empty = no authentication)', expected: 'a string' }),
+    password: Type.String({ default: '', description: 'v1: password (prefer password_file)', expected: 'a string' }),
+    password_file: Type.String({ default: '', description: 'v1: file holding the password (its first line), instead of password', expected: 'a file path' }),
+    org: Type.String({ default: '', description: 'v2: organization', expected: 'a string' }),
+    bucket: Type.String({ default: '', description: 'v2: bucket', expected: 'a string' }),
+    token: Type.String({ default: '', description: 'v2: API token (prefer token_file)', expected: 'a string' }),
+    token_file: Type.String({ default: '', description: 'v2: file holding the API token (its first line), instead of token', expected: 'a file path' }),
+    batch_size: Type.Integer({ default: 10, minimum: 1, description: 'points per write request at most (a period\'s points are sent at its end without waiting for a full batch)', expected: 'a positive integer' }),
+    agent_name: Type.String({ default: 'local', minLength: 1, description: 'value of the agent tag: names this sensor', expected: 'a non-empty string' }),
+    ...deliveryKeys,
+  },
+  { additionalProperties: false, description: 'InfluxDB output (line protocol over HTTP)' },
+);
+
+export const SocketExporterSchema = Type.Object(
+  {
+    data: Type.String({ default: '', description: 'where data records go: unix:///path, tcp://host:port or udp://host:port; empty = off', expected: 'unix:///path, tcp://host:port, udp://host:port or empty' }),
+    alarm: Type.String({ default: '', description: 'where alarms go: unix:///path, tcp://host:port or udp://host:port; empty = off', expected: 'unix:///path, tcp://host:port, udp://host:port or empty' }),
+    format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description: 'one record per line: JSON, or CSV with a header line per connection', expected: '"json" or "csv"' }),
+    tag: Type.String({ default: 'netspot', description: 'the name field of every record (tells sensors apart)', expected: 'a string' }),
+    ...deliveryKeys,
+  },
+  { additionalProperties: false, description: 'Socket output (line-delimited records)' },
+);
+
+export const SYSLOG_FACILITIES = [
+  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
+  'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+] as const;
+
+export const SyslogExporterSchema = Type.Object(
+  {
+    address: Type.String({ default: '', description: 'syslog server: unix:///dev/log, udp://host:port or tcp://host:port (octet counting); empty = off', expected: 'unix:///path, udp://host:port, tcp://host:port or empty' }),
+    alarm: Type.Boolean({ default: true, description: 'send a message per alarm (severity warning)', expected: 'true or false' }),
+    data: Type.Boolean({ default: false, description: 'send a message per period with the values (severity info)', expected: 'true or false' }),
+    facility: Type.Union(SYSLOG_FACILITIES.map((f) => Type.Literal(f)), { default: 'daemon', description: 'syslog facility', expected: `one of ${SYSLOG_FACILITIES.join(', ')}` }),
+    app_name: Type.String({ default: 'netspot', maxLength: 48, pattern: '^[!-~]+$', description: 'APP-NAME of the messages', expected: 'up to 48 printable ASCII characters, no space' }),
+    ...deliveryKeys,
+  },
+  { additionalProperties: false, description: 'Syslog output (RFC 5424), how alarms reach a SIEM' },
+);
+
 export const ExporterSchema = Type.Object(
-  { console: ConsoleExporterSchema, file: FileExporterSchema },
+  { console: ConsoleExporterSchema, file: FileExporterSchema, influxdb: InfluxdbExporterSchema, socket: SocketExporterSchema, syslog: SyslogExporterSchema },
   { additionalProperties: false, description: 'Where records go' },
 );
 

@@ -19,6 +19,7 @@ interface Status {
   dropped: number;
   bytesRead: number;
   bytesTotal: number;
+  exporters?: Array<{ name: string; sent: number; dropped: number; droppedAlarms: number; queued: number; connected: boolean; lastError: string | null }>;
 }
 
 export function statusView(s: Status): string {
@@ -41,6 +42,13 @@ export function statusView(s: Status): string {
       ['dropped', String(s.dropped)],
     );
     if (s.bytesTotal > 0) fields.push(['read', `${s.bytesRead} / ${s.bytesTotal} bytes (${((100 * s.bytesRead) / s.bytesTotal).toFixed(0)}%)`]);
+    for (const e of s.exporters ?? []) {
+      fields.push([
+        `exporter ${e.name}`,
+        `${e.sent} sent, ${e.dropped} dropped${e.droppedAlarms > 0 ? ` (${e.droppedAlarms} alarms)` : ''}, ${e.queued} queued, ` +
+          (e.connected ? 'connected' : `not connected${e.lastError === null ? '' : `: ${e.lastError}`}`),
+      ]);
+    }
   }
   return formatFields(fields);
 }

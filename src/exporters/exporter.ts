@@ -1,13 +1,21 @@
 import type { AlarmRecord, DataRecord } from '../records/index.js';
 import type { Config } from '../config/schema.js';
+import type { NamedFile } from '../util/file-identity.js';
 
 /**
  * An exporter receives every record of a run. Calls arrive in time order: `data` once per
- * period, `alarm` for each alert of that period, then `flush` (the end of the period: an
- * exporter must have handed everything to its destination by then).
+ * period, `alarm` for each alert of that period, then `flush` (the end of the period: a local
+ * exporter has handed everything to its destination by then; a network exporter has queued it
+ * and wakes its background sender, never making the analysis wait).
  */
 export interface Exporter {
   readonly name: string;
+  /**
+   * The files this exporter will write for `series`, each with the config key that named it.
+   * The session refuses a run where two outputs, or an output and the input, are one file.
+   * Every exporter that writes files must list them here (and open them with util/safe-open).
+   */
+  outputFiles?(series: string): readonly NamedFile[];
   /** Opens destinations; `series` names the run (capture base name or interface). */
   start(series: string): Promise<void>;
   data(r: DataRecord): void;
@@ -15,7 +23,33 @@ export interface Exporter {
   flush(): void;
   /** Reopens output files (SIGHUP, for logrotate). */
   reopen(): Promise<void>;
+  /** Ends the run: a network exporter sends what is queued, within its flush deadline. */
   close(): Promise<void>;
+  /** Delivery figures of exporters that can fall behind or lose records (network ones). */
+  health?(): ExporterHealth;
+}
+
+/** What a network exporter did with the records it was given (counts of records). */
+export interface ExporterHealth {
+  readonly name: string;
+  /** Records handed to the peer (acknowledged by it where the protocol says so). */
+  readonly sent: number;
+  /** Records lost: queue full, rejected by the peer, or unsent at the flush deadline. */
+  readonly dropped: number;
+  /** Of `dropped`, how many were alarms. */
+  readonly droppedAlarms: number;
+  /** Records waiting in the queue or in the request being sent. */
+  readonly queued: number;
+  /** The last send reached the peer. */
+  readonly connected: boolean;
+  /** Why the last failed attempt failed (null once a send succeeds again). */
+  readonly lastError: string | null;
+}
+
+/** What an exporter may use besides its config. */
+export interface ExporterContext {
+  /** Non-fatal problems (peer down, records dropped), already rate-limited by the exporter. */
+  onWarning?: (message: string) => void;
 }
 
 /** An exporter type as the registry knows it. */
@@ -24,5 +58,6 @@ export interface ExporterDef {
   readonly description: string;
   /** Whether the config asks for this exporter. */
   enabled(cfg: Config): boolean;
-  create(cfg: Config): Exporter;
+  /** Throws a UsageError naming the key when the section is unusable. */
+  create(cfg: Config, ctx?: ExporterContext): Exporter;
 }

@@ -1,35 +1,60 @@
-import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { Exporter, ExporterDef } from './exporter.js';
 import { dataRecordToJson, alarmRecordToJson, type AlarmRecord, type DataRecord } from '../records/index.js';
-import { InputError } from '../util/errors.js';
+import { OutputError } from '../util/errors.js';
+import type { NamedFile } from '../util/file-identity.js';
+import { ioReason, openOutputFile, type OutputMode } from '../util/safe-open.js';
 
 /** One JSON-lines output file; lines are buffered during a period and written at its end. */
 class JsonLinesFile {
-  private fd = -1;
+  private handle: FileHandle | null = null;
   private pending = '';
-  constructor(readonly path: string) {}
+  /** Why the file could not be (re)opened: later records fail loudly instead of vanishing. */
+  private openFailure: Error | null = null;
+  /** `key` is the config key that named the file, for messages. */
+  constructor(readonly key: string, readonly path: string) {}
 
-  open(flags: 'w' | 'a'): void {
+  async open(mode: OutputMode): Promise<void> {
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, flags, 0o644);
+      this.handle = await openOutputFile(this.path, this.key, mode);
+      this.openFailure = null;
     } catch (err) {
-      throw new InputError(`cannot open output file ${this.path}: ${(err as Error).message}`);
+      this.openFailure = err as Error;
+      throw err;
     }
   }
   push(line: string): void {
     this.pending += line + '\n';
   }
+  /** Writes the period's lines; an error names the key and the file, and drops those lines. */
   flush(): void {
-    if (this.pending === '' || this.fd < 0) return;
-    writeSync(this.fd, this.pending);
+    if (this.pending === '') return;
+    if (this.handle === null) {
+      if (this.openFailure === null) return;
+      this.pending = '';
+      throw new OutputError(`cannot write ${this.key} ${this.path}: the file could not be reopened (${this.openFailure.message})`);
+    }
+    const bytes = Buffer.from(this.pending);
     this.pending = '';
+    let done = 0;
+    try {
+      // A regular file takes the whole write or fails (ENOSPC, EIO): loop for the short case.
+      while (done < bytes.length) done += writeSync(this.handle.fd, bytes, done);
+    } catch (err) {
+      throw new OutputError(`cannot write ${this.key} ${this.path}: ${ioReason(err)} (${bytes.length - done} bytes not written)`);
+    }
   }
-  close(): void {
-    this.flush();
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+  /** Flushes, then closes the file even when the flush failed. */
+  async close(): Promise<void> {
+    const handle = this.handle;
+    if (handle === null) return;
+    try {
+      this.flush();
+    } finally {
+      this.handle = null;
+      await handle.close();
+    }
   }
 }
 
@@ -40,16 +65,35 @@ export function expandSeriesPath(path: string, series: string): string {
 
 class FileExporter implements Exporter {
   readonly name = 'file';
+  private files: JsonLinesFile[] = [];
   private dataFile: JsonLinesFile | null = null;
   private alarmFile: JsonLinesFile | null = null;
   constructor(private readonly dataPath: string, private readonly alarmPath: string) {}
 
+  outputFiles(series: string): NamedFile[] {
+    const out: NamedFile[] = [];
+    if (this.dataPath !== '') out.push({ key: 'exporter.file.data', path: expandSeriesPath(this.dataPath, series) });
+    if (this.alarmPath !== '') out.push({ key: 'exporter.file.alarm', path: expandSeriesPath(this.alarmPath, series) });
+    return out;
+  }
+
   async start(series: string): Promise<void> {
     // A new run starts its files afresh, as NetSpot does.
-    if (this.dataPath !== '') this.dataFile = new JsonLinesFile(expandSeriesPath(this.dataPath, series));
-    if (this.alarmPath !== '') this.alarmFile = new JsonLinesFile(expandSeriesPath(this.alarmPath, series));
-    this.dataFile?.open('w');
-    this.alarmFile?.open('w');
+    for (const { key, path } of this.outputFiles(series)) {
+      const f = new JsonLinesFile(key, path);
+      if (key === 'exporter.file.data') this.dataFile = f;
+      else this.alarmFile = f;
+    }
+    try {
+      for (const f of [this.dataFile, this.alarmFile]) {
+        if (f === null) continue;
+        await f.open('truncate');
+        this.files.push(f);
+      }
+    } catch (err) {
+      await this.close().catch(() => {});
+      throw err;
+    }
   }
   data(r: DataRecord): void {
     this.dataFile?.push(dataRecordToJson(r));
@@ -58,20 +102,31 @@ class FileExporter implements Exporter {
     this.alarmFile?.push(alarmRecordToJson(a));
   }
   flush(): void {
-    this.dataFile?.flush();
-    this.alarmFile?.flush();
+    // Both files are written even when the first fails; the first error is reported.
+    let failure: unknown = null;
+    for (const f of this.files) {
+      try {
+        f.flush();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== null) throw failure;
   }
   async reopen(): Promise<void> {
     // After logrotate moved the files away: continue in new files at the same paths.
-    for (const f of [this.dataFile, this.alarmFile]) {
-      if (f === null) continue;
-      f.close();
-      f.open('a');
+    for (const f of this.files) {
+      await f.close();
+      await f.open('append');
     }
   }
+  /** Closes every file, even when one fails; rethrows the first failure. */
   async close(): Promise<void> {
-    this.dataFile?.close();
-    this.alarmFile?.close();
+    const files = this.files;
+    this.files = [];
+    const results = await Promise.allSettled(files.map((f) => f.close()));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
   }
 }
 

@@ -9,20 +9,19 @@ import { UsageError } from '../util/errors.js';
 const PATH_LIKE = /[/\\]|\.(pcap|pcapng|cap|gz)$/i;
 
 /**
- * `miner.device` names a capture file when such a file exists (or a FIFO, e.g. `tcpdump -w -`
- * piped through one), else a network interface.
+ * `miner.device` names a capture file when such a path exists, else a network interface. Only
+ * a regular file is read: a FIFO or a device is refused (opening one could block forever).
  */
 export async function openSource(cfg: Config): Promise<PacketSource> {
   const device = cfg.miner.device;
   if (device === '') throw new UsageError('no device: give a capture file or an interface with -d (miner.device)');
   const info = await stat(device).catch(() => null);
-  if (info !== null && (info.isFile() || info.isFIFO())) {
-    if (cfg.miner.filter !== '') {
+  if (info !== null) {
+    if (info.isFile() && cfg.miner.filter !== '') {
       throw new UsageError('miner.filter applies to live capture only; filter a capture file beforehand (e.g. tcpdump -r IN -w OUT FILTER)');
     }
-    return openCaptureFile(device);
+    return openCaptureFile(device, { label: 'miner.device' });
   }
-  if (info !== null) throw new UsageError(`${device} is not a capture file`);
   if (PATH_LIKE.test(device)) throw new UsageError(`${device}: no such capture file`);
   return openLiveSource({
     device,

@@ -22,6 +22,19 @@ import type { Exporter } from '../exporters/index.js';
 /** A jump in capture time longer than this many periods is skipped, not filled. */
 export const MAX_EMPTY_PERIODS = 100_000;
 
+/**
+ * Closing periods is the one unbounded piece of work inside a batch (a gap in capture time
+ * means one empty period per period length). The loop hands the event loop back after this
+ * many periods, or after SLICE_MS of closing them, then resumes at the same packet: the API
+ * answers and `stop()` takes effect within one slice.
+ */
+export const PERIODS_PER_SLICE = 4096;
+export const SLICE_MS = 15;
+/** How often (in closed periods) the slice's clock is read. */
+const CLOCK_EVERY = 32;
+/** setTimeout's largest delay (a longer one fires at once, with a warning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface PipelineOptions {
   source: PacketSource;
   analyzer: Analyzer;
@@ -34,6 +47,8 @@ export interface PipelineOptions {
   onWarning?: (message: string) => void;
   /** Every closed period, after the exporters had it (the server's live feed, summaries). */
   onPeriod?: (result: PeriodResult) => void;
+  /** Periods closed before yielding to the event loop (default PERIODS_PER_SLICE; tests force it small). */
+  periodsPerSlice?: number;
 }
 
 export interface PipelineStatus {
@@ -72,6 +87,10 @@ export class Pipeline {
   private wakeStop: (() => void) | undefined;
   // Live: wall-clock time (performance.now() ms) of the last batch, for the idle timeout.
   private lastPacketMs = 0;
+  // The current slice of period closing: how many closed, and when it began (performance.now()).
+  private readonly periodsPerSlice: number;
+  private sliceClosed = 0;
+  private sliceStartMs = 0;
 
   readonly state: PipelineStatus = {
     running: false, packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0,
@@ -80,6 +99,7 @@ export class Pipeline {
   constructor(private readonly opts: PipelineOptions) {
     this.counters = opts.analyzer.packetCounters;
     this.periodNs = opts.periodNs;
+    this.periodsPerSlice = Math.max(1, opts.periodsPerSlice ?? PERIODS_PER_SLICE);
   }
 
   /** Runs until the source ends or `stop()`; emits the last period and flushes every exporter. */
@@ -96,8 +116,21 @@ export class Pipeline {
         if (batch === null) break;
         this.markMs = performance.now();
         if (batch.count > 0) this.lastPacketMs = this.markMs;
-        this.countBatch(batch);
-        this.busyMs += performance.now() - this.markMs;
+        this.sliceClosed = 0;
+        this.sliceStartMs = this.markMs;
+        let next = this.countBatch(batch, 0);
+        while (next < batch.count) {
+          // Too many periods closed in one go: let the loop breathe, then go on at packet `next`.
+          this.busyMs += performance.now() - this.markMs;
+          this.markMs = NaN;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (this.stopping) break;
+          this.markMs = performance.now();
+          this.sliceClosed = 0;
+          this.sliceStartMs = this.markMs;
+          next = this.countBatch(batch, next);
+        }
+        if (this.markMs === this.markMs) this.busyMs += performance.now() - this.markMs;
         this.markMs = NaN;
       }
     } finally {
@@ -124,10 +157,13 @@ export class Pipeline {
     this.wakeStop?.();
   }
 
-  /** The hot loop: one call per batch. */
-  private countBatch(b: PacketBatch): void {
+  /**
+   * The hot loop: counts packets `from`.. of the batch; returns where it stopped, `b.count`
+   * when done, less when the slice's period budget ran out (call again from there).
+   */
+  private countBatch(b: PacketBatch, from: number): number {
     const n = b.count;
-    if (n === 0) return;
+    if (n === 0) return 0;
     const { data, offset, caplen, wirelen, tsSec, tsNsec, linkType } = b;
     const summary = this.summary;
     const counters = this.counters;
@@ -142,22 +178,27 @@ export class Pipeline {
     const t0Sec = this.t0Sec;
     const t0Nsec = this.t0Nsec;
     let malformed = 0;
-    for (let i = 0; i < n; i++) {
+    let i = from;
+    for (; i < n; i++) {
       if (!live) {
         const rel = (tsSec[i] - t0Sec) * 1e9 + (tsNsec[i] - t0Nsec);
-        if (rel >= this.periodEnd) this.advanceTo(rel);
+        if (rel >= this.periodEnd && !this.advanceTo(rel)) break;
         if (rel > this.lastRel) this.lastRel = rel;
       }
       decodePacket(data, offset[i], caplen[i], wirelen[i], linkType[i], summary);
       malformed += summary.malformed;
       for (let c = 0; c < nc; c++) counters[c].process!(summary);
     }
-    this.state.packets += n;
+    this.state.packets += i - from;
     this.state.malformed += malformed;
+    return i;
   }
 
-  /** Capture time reached `rel`: close every period that ended before it. */
-  private advanceTo(rel: number): void {
+  /**
+   * Capture time reached `rel`: close every period that ended before it. Returns false when
+   * the slice's budget ran out first (periods remain to close before `rel`).
+   */
+  private advanceTo(rel: number): boolean {
     const missed = Math.floor((rel - this.periodEnd) / this.periodNs);
     if (missed > MAX_EMPTY_PERIODS) {
       this.closePeriod();
@@ -167,7 +208,20 @@ export class Pipeline {
         `capture time jumps ${((skip * this.periodNs) / 1e9).toFixed(0)} s ahead: ${skip} empty periods skipped (not emitted)`,
       );
     }
-    while (rel >= this.periodEnd) this.closePeriod();
+    while (rel >= this.periodEnd) {
+      if (this.sliceExhausted()) return false;
+      this.closePeriod();
+      this.sliceClosed++;
+    }
+    return true;
+  }
+
+  /** Whether this slice closed enough periods (by count, or by time read every CLOCK_EVERY). */
+  private sliceExhausted(): boolean {
+    const k = this.sliceClosed;
+    if (k === 0) return false;
+    if (k >= this.periodsPerSlice) return true;
+    return k % CLOCK_EVERY === 0 && performance.now() - this.sliceStartMs >= SLICE_MS;
   }
 
   /** Live: a timer closes each period on the wall clock, aligned to the start. */
@@ -181,17 +235,23 @@ export class Pipeline {
     this.wallOriginMs = origin;
     this.lastPacketMs = origin;
     const idleMs = (this.opts.idleTimeoutNs ?? 0) / 1e6;
-    // Each deadline is computed from the origin, so timer lateness does not accumulate.
+    // Each deadline is computed from the origin, so timer lateness does not accumulate. A
+    // delay beyond setTimeout's range is waited for in several timers.
     const tick = (): void => {
+      const wait = origin + this.periodEnd / 1e6 - performance.now();
+      if (wait > MAX_TIMER_MS) {
+        this.timer = setTimeout(tick, MAX_TIMER_MS);
+        return;
+      }
       this.closePeriod();
       if (idleMs > 0 && performance.now() - this.lastPacketMs >= idleMs) {
         this.opts.onWarning?.(`no packet for ${idleMs / 1000} s (miner.timeout): stopping`);
         this.stop();
         return;
       }
-      this.timer = setTimeout(tick, Math.max(0, origin + this.periodEnd / 1e6 - performance.now()));
+      this.timer = setTimeout(tick, Math.min(MAX_TIMER_MS, Math.max(0, origin + this.periodEnd / 1e6 - performance.now())));
     };
-    this.timer = setTimeout(tick, this.periodNs / 1e6);
+    this.timer = setTimeout(tick, Math.min(MAX_TIMER_MS, this.periodNs / 1e6));
   }
 
   /**

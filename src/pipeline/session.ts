@@ -4,13 +4,14 @@
  * before any packet is read.
  */
 import type { Config } from '../config/schema.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS } from '../config/duration.js';
 import type { PacketSource } from '../source/packet-batch.js';
 import { Analyzer, type PeriodResult } from '../analyzer/analyzer.js';
-import { createExporters, type Exporter } from '../exporters/index.js';
+import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
 import { UsageError } from '../util/errors.js';
+import { refuseSharedFiles, type NamedFile } from '../util/file-identity.js';
 
 export interface SessionHooks {
   onWarning?: (message: string) => void;
@@ -32,12 +33,20 @@ export class Session {
 
   static async open(cfg: Config, hooks: SessionHooks = {}): Promise<Session> {
     const periodNs = parseDuration(cfg.analyzer.period);
-    if (!(periodNs > 0)) throw new UsageError(`bad value for analyzer.period: "${cfg.analyzer.period}" (expected a duration above 0)`);
+    // validateConfig checks this already; a Config built another way gets the same answer.
+    if (!(periodNs >= PERIOD_MIN_NS && periodNs <= PERIOD_MAX_NS)) {
+      throw new UsageError(`bad value for analyzer.period: ${JSON.stringify(cfg.analyzer.period)} (expected ${PERIOD_EXPECTED})`);
+    }
     const source = await openSource(cfg);
     let exporters: Exporter[] = [];
     try {
       const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters, onWarning: hooks.onWarning });
-      exporters = [...createExporters(cfg), ...(hooks.exporters ?? [])];
+      await analyzer.restoreState();
+      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning }), ...(hooks.exporters ?? [])];
+      // Before any output is truncated: no output may be the input or another output.
+      const files: NamedFile[] = source.live ? [] : [{ key: 'miner.device', path: cfg.miner.device }];
+      for (const e of exporters) files.push(...(e.outputFiles?.(source.name) ?? []));
+      await refuseSharedFiles(files);
       for (const e of exporters) await e.start(source.name);
       const pipeline = new Pipeline({
         source, analyzer, exporters, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning, onPeriod: hooks.onPeriod,
@@ -50,20 +59,39 @@ export class Session {
     }
   }
 
-  /** Runs to the end of the input or to `stop()`, then closes the source and exporters. */
+  /**
+   * Runs to the end of the input or to `stop()`, then closes the source and every exporter,
+   * each even when another fails to close; the run's own error comes first.
+   */
   async run(): Promise<PipelineStatus> {
+    let status: PipelineStatus;
     try {
-      return await this.pipeline.run();
-    } finally {
-      await this.source.close();
-      for (const e of this.exporters) await e.close();
-      // The detectors' last state (analyzer.state_file), after the last period was judged.
-      await this.analyzer.close();
+      status = await this.pipeline.run();
+    } catch (err) {
+      await this.closeAll();
+      throw err;
     }
+    const failure = await this.closeAll();
+    if (failure !== undefined) throw failure;
+    return status;
+  }
+
+  /**
+   * Closes the source, the exporters and the analyzer (its last analyzer.state_file save, after the
+   * last period was judged); resolves to the first failure, if any.
+   */
+  private async closeAll(): Promise<unknown> {
+    const results = await Promise.allSettled([this.source.close(), ...this.exporters.map((e) => e.close()), this.analyzer.close()]);
+    return results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
   }
 
   stop(): void {
     this.pipeline.stop();
+  }
+
+  /** Delivery figures of the exporters that report them (network exporters). */
+  exporterHealth(): ExporterHealth[] {
+    return this.exporters.flatMap((e) => (e.health === undefined ? [] : [e.health()]));
   }
 
   async reopenOutputs(): Promise<void> {

@@ -21,10 +21,9 @@ import { version } from '../util/version.js';
 import { installJsonBodyParser } from './json-body.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
 import type { Socket } from 'node:net';
+import { quoteValue } from '../config/load.js';
 
 export const BODY_LIMIT = 64 * 1024;
-/** Longest quote of a client's value in an error message. */
-const QUOTE_LIMIT = 80;
 
 export interface AppOptions {
   controller: RunController;
@@ -70,7 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     ajv: {
       customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true, verbose: true },
-      plugins: [(ajv: Ajv) => ajv.addKeyword('expected').addKeyword('output')],
+      plugins: [(ajv: Ajv) => ajv.addKeyword('expected').addKeyword('output').addKeyword('minNs').addKeyword('maxNs')],
     },
   });
 
@@ -180,7 +179,7 @@ function validationDetails(errors: readonly unknown[], context: string): ErrorDe
       const ps = raw.parentSchema ?? {};
       expected = typeof ps.expected === 'string' ? ps.expected : `${raw.message ?? 'a valid value'}`;
       rank = typeof ps.expected === 'string' ? 1 : 0;
-      message = `bad value for ${field === '' ? context : field}: ${quote(raw.data)} (expected ${expected})`;
+      message = `bad value for ${field === '' ? context : field}: ${raw.data === undefined ? 'nothing' : quoteValue(raw.data)} (expected ${expected})`;
     }
     if (field === '') field = context;
     // Unions report one error per branch: keep the clearest per field.
@@ -191,11 +190,6 @@ function validationDetails(errors: readonly unknown[], context: string): ErrorDe
 }
 
 /** A client's value as JSON, cut short: an error message never echoes a whole body. */
-function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? 'nothing';
-  return text.length <= QUOTE_LIMIT ? text : `${text.slice(0, QUOTE_LIMIT)}… (${text.length} characters)`;
-}
-
 /**
  * Errors before a request reaches fastify (timeouts, malformed HTTP, oversized headers): the
  * documented JSON shape, then the connection is closed.

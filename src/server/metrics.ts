@@ -59,5 +59,20 @@ export function renderMetrics(ctl: RunController): string {
   out.push(`netspot_sse_clients ${ctl.events.size}`);
   family('netspot_sse_dropped_total', 'counter', 'event streams dropped because their client fell behind');
   out.push(`netspot_sse_dropped_total ${ctl.events.dropped}`);
+
+  // Network exporters (InfluxDB, socket, syslog): what they delivered and what they lost.
+  const exporters = Object.keys(totals.exporters).sort();
+  if (exporters.length > 0) {
+    family('netspot_exporter_sent_total', 'counter', 'records a network exporter handed to its peer');
+    for (const e of exporters) out.push(`netspot_exporter_sent_total{exporter="${label(e)}"} ${totals.exporters[e].sent}`);
+    family('netspot_exporter_dropped_total', 'counter', 'records a network exporter lost (queue full, rejected, unsent at the flush deadline)');
+    for (const e of exporters) out.push(`netspot_exporter_dropped_total{exporter="${label(e)}"} ${totals.exporters[e].dropped}`);
+  }
+  if (st.running && st.exporters.length > 0) {
+    family('netspot_exporter_queued', 'gauge', 'records waiting in a network exporter\'s queue');
+    for (const h of st.exporters) out.push(`netspot_exporter_queued{exporter="${label(h.name)}"} ${h.queued}`);
+    family('netspot_exporter_up', 'gauge', '1 when the last send of a network exporter reached its peer');
+    for (const h of st.exporters) out.push(`netspot_exporter_up{exporter="${label(h.name)}"} ${h.connected ? 1 : 0}`);
+  }
   return out.join('\n') + '\n';
 }

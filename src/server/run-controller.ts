@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { mergeConfig, validateConfig } from '../config/load.js';
 import { Session } from '../pipeline/session.js';
 import type { PipelineStatus } from '../pipeline/pipeline.js';
+import type { ExporterHealth } from '../exporters/index.js';
 import type { AlarmRecord, DataRecord, StatOutcome } from '../records/index.js';
 import { alarmRecordToJson, dataRecordToJson } from '../records/index.js';
 import { InputError, UsageError } from '../util/errors.js';
@@ -21,7 +22,11 @@ import type { OutputDir, PathProblem } from './output-dir.js';
 type Phase = Status['state'];
 
 /** The pipeline's counts summed over every run of the server's life. */
-export type Totals = Omit<PipelineStatus, 'running'> & { runs: number };
+export type Totals = Omit<PipelineStatus, 'running'> & {
+  runs: number;
+  /** Records sent and dropped per network exporter. */
+  exporters: Record<string, { sent: number; dropped: number }>;
+};
 
 export interface Latest {
   timeNs: bigint;
@@ -56,7 +61,7 @@ export class RunController {
     end: null as Status['end'], error: null as string | null,
   };
   /** Totals of the runs that ended; the current run adds its own live figures. */
-  private readonly past: Totals = { packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, runs: 0 };
+  private readonly past: Totals = { packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, runs: 0, exporters: {} };
   /** Latest data record of the current or last run. */
   latest: Latest | undefined;
   readonly alarms: AlarmLog;
@@ -116,7 +121,13 @@ export class RunController {
       dropped: cur?.dropped ?? 0,
       bytesRead: src?.bytesRead ?? 0,
       bytesTotal: src?.bytesTotal ?? 0,
+      exporters: this.exporterHealth(),
     };
+  }
+
+  /** Delivery figures of the current or last run's network exporters. */
+  exporterHealth(): ExporterHealth[] {
+    return this.session?.exporterHealth() ?? [];
   }
 
   /** Lifetime totals over every run (monotonic, for Prometheus counters). */
@@ -130,6 +141,7 @@ export class RunController {
       t.malformed += cur.malformed;
       t.dropped += cur.dropped;
       for (const [k, v] of Object.entries(cur.alarmsByStat)) t.alarmsByStat[k] = (t.alarmsByStat[k] ?? 0) + v;
+      addExporterTotals(t, this.exporterHealth());
     }
     return t;
   }
@@ -218,6 +230,7 @@ export class RunController {
       this.past.malformed += st.malformed;
       this.past.dropped += st.dropped;
       for (const [k, v] of Object.entries(st.alarmsByStat)) this.past.alarmsByStat[k] = (this.past.alarmsByStat[k] ?? 0) + v;
+      addExporterTotals(this.past, this.exporterHealth());
     }
     this.past.runs++;
     this.phase = 'ended';
@@ -243,6 +256,14 @@ export class RunController {
 function problemsError(status: number, what: string, details: PathProblem[]): ApiError {
   const fields = [...new Set(details.map((d) => d.field))];
   return new ApiError(status, details.length === 1 ? details[0].message : `${what}: ${fields.join(', ')}`, details);
+}
+
+function addExporterTotals(t: Totals, health: readonly ExporterHealth[]): void {
+  for (const h of health) {
+    const e = (t.exporters[h.name] ??= { sent: 0, dropped: 0 });
+    e.sent += h.sent;
+    e.dropped += h.dropped;
+  }
 }
 
 /** "bad value for spot.q: 2 (expected ...)" -> a detail naming the field. */

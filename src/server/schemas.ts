@@ -19,6 +19,19 @@ export const RunActionSchema = Type.Object(
 );
 export type RunAction = Static<typeof RunActionSchema>;
 
+export const ExporterHealthSchema = Type.Object(
+  {
+    name: Type.String({ description: 'exporter (influxdb, socket, syslog)' }),
+    sent: Type.Integer({ description: 'records handed to the peer' }),
+    dropped: Type.Integer({ description: 'records lost: queue full, rejected by the peer, or unsent at the flush deadline' }),
+    droppedAlarms: Type.Integer({ description: 'of dropped, the alarms' }),
+    queued: Type.Integer({ description: 'records waiting to be sent' }),
+    connected: Type.Boolean({ description: 'the last send reached the peer' }),
+    lastError: Nullable(Type.String({ description: 'why the last failed send failed (null once one succeeds)' })),
+  },
+  { additionalProperties: false },
+);
+
 export const StatusSchema = Type.Object(
   {
     running: Type.Boolean({ description: 'a run is in progress (starting, running or stopping)' }),
@@ -44,6 +57,7 @@ export const StatusSchema = Type.Object(
     dropped: Type.Integer({ description: 'packets dropped by the capture (live)' }),
     bytesRead: Type.Integer({ description: 'capture file bytes read so far' }),
     bytesTotal: Type.Integer({ description: 'capture file size (0 when unknown or live)' }),
+    exporters: Type.Array(ExporterHealthSchema, { description: 'network exporters of the current or last run: what they sent and dropped' }),
   },
   { additionalProperties: false, description: 'State of the analysis' },
 );

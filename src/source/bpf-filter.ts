@@ -12,9 +12,9 @@ export function badFilterError(filter: string, libpcapMessage: string): UsageErr
  * Throws a UsageError quoting libpcap when `filter` does not compile for `linkType`
  * (Ethernet by default). Needs the native binding (CaptureError('UNAVAILABLE') otherwise).
  */
-export function checkBpfFilter(filter: string, linkType = LINKTYPE_ETHERNET, snapshotLen = 65535): void {
+export async function checkBpfFilter(filter: string, linkType = LINKTYPE_ETHERNET, snapshotLen = 65535): Promise<void> {
   try {
-    loadPcapBinding().compileFilter(filter, linkType, snapshotLen);
+    await loadPcapBinding().compileFilter(filter, linkType, snapshotLen);
   } catch (err) {
     const e = err as NativeError;
     if (e.code === 'EFILTER') throw badFilterError(filter, e.message);

@@ -2,18 +2,21 @@
  * Opens a capture file as a PacketSource: classic pcap or pcapng, recognised by magic number,
  * either of them gzip-compressed (recognised by its own magic, whatever the file name).
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FileInput, GzipInput, type ByteInput } from './byte-input.js';
 import { ChunkBuffer } from './chunk-buffer.js';
 import type { PacketSource } from './packet-batch.js';
 import { pcapByteOrder, PcapReader } from './pcap-reader.js';
 import { BLOCK_SHB, PcapngReader } from './pcapng-reader.js';
-import { InputError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { openInputFile } from '../util/safe-open.js';
 
 export interface CaptureFileOptions {
   /** Size of the read window in bytes (default 4 MiB); tests use tiny ones. */
   chunkSize?: number;
+  /** Where the path came from, for messages (default "capture file"; the pipeline says miner.device). */
+  label?: string;
 }
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -29,17 +32,12 @@ export function captureSeriesName(path: string): string {
 
 export async function openCaptureFile(path: string, opts: CaptureFileOptions = {}): Promise<PacketSource> {
   const chunkSize = Math.max(64, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
-  let handle: FileHandle;
+  // Refuses FIFOs and devices without blocking on them (see util/safe-open.ts).
+  const handle: FileHandle = await openInputFile(path, opts.label ?? 'capture file');
   let size: number;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    throw new InputError(`${path}: cannot open capture file: ${(err as Error).message}`);
-  }
   let input: ByteInput | null = null;
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
     size = st.size;
     const head = new Uint8Array(2);
     const { bytesRead } = await handle.read(head, 0, 2, 0).catch((err: Error) => {
@@ -61,11 +59,12 @@ export async function openCaptureFile(path: string, opts: CaptureFileOptions = {
       if (!(await chunks.ensure(12))) throw new InputError(`${path}: truncated pcapng section header at byte offset 0`);
       return new PcapngReader(name, path, chunks, size, gzip);
     }
-    const hex = Array.from(b.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
-    throw new InputError(`${path}: not a pcap or pcapng capture${gzip ? ' (after gzip)' : ''}: magic ${hex} at byte offset 0`);
+    // The bytes themselves are not quoted: the path may name a file the caller cannot read
+    // otherwise (the server runs with more rights than its API clients).
+    throw new InputError(`${path}: not a pcap or pcapng capture${gzip ? ' (after gzip)' : ''}: unknown magic number at byte offset 0`);
   } catch (err) {
     if (input !== null) await input.close().catch(() => {});
     else await handle.close().catch(() => {});
-    throw err instanceof InputError ? err : new InputError(`${path}: ${(err as Error).message}`);
+    throw err instanceof InputError || err instanceof UsageError ? err : new InputError(`${path}: ${(err as Error).message}`);
   }
 }

@@ -74,12 +74,13 @@ export class LiveSource implements PacketSource {
   readonly live = true;
   readonly name: string;
   /** Link type of every packet of this capture (pcap_datalink). */
-  readonly linkType: number;
+  linkType = 0;
   /** Snapshot length libpcap actually applies. */
-  readonly snapshotLen: number;
+  snapshotLen = 0;
 
   private readonly binding: PcapBinding;
-  private readonly handle: NativeCaptureHandle;
+  private readonly options: Required<LiveSourceOptions>;
+  private handle!: NativeCaptureHandle;
   private readonly batches: PacketBatch[];
   /** Packet count of each published batch. */
   private readonly counts: Uint32Array;
@@ -101,6 +102,7 @@ export class LiveSource implements PacketSource {
   /** Use openLiveSource(). */
   constructor(binding: PcapBinding, options: Required<LiveSourceOptions>) {
     this.binding = binding;
+    this.options = options;
     this.name = options.device;
     const count = options.batchCount;
     const bytes = Math.max(options.batchBytes, 2 * options.snapshotLen);
@@ -110,9 +112,14 @@ export class LiveSource implements PacketSource {
     }
     this.counts = new Uint32Array(count);
     this.ready = new Int32Array(count);
+  }
+
+  /** Activates the capture (libpcap's activation and filter compilation run off the event loop). */
+  async activate(): Promise<void> {
+    const { binding, options } = this;
     let opened;
     try {
-      opened = binding.open(
+      opened = await binding.open(
         {
           device: options.device,
           snaplen: options.snapshotLen,
@@ -325,5 +332,7 @@ export function resolveLiveOptions(options: LiveSourceOptions): Required<LiveSou
 export async function openLiveSource(options: LiveSourceOptions): Promise<LiveSource> {
   const resolved = resolveLiveOptions(options);
   const binding = loadPcapBinding();
-  return new LiveSource(binding, resolved);
+  const source = new LiveSource(binding, resolved);
+  await source.activate();
+  return source;
 }

@@ -78,7 +78,8 @@ export interface NativeError extends Error {
 }
 
 export interface PcapBinding {
-  open(options: NativeOpenOptions, batches: NativeBatchArrays[], onEvent: NativeEventHandler): NativeOpenResult;
+  /** Activates and filters on a pool thread (never blocking JavaScript), then starts capturing. */
+  open(options: NativeOpenOptions, batches: NativeBatchArrays[], onEvent: NativeEventHandler): Promise<NativeOpenResult>;
   release(handle: NativeCaptureHandle, block: number): void;
   /** drain=true: deliver what libpcap still holds, then END; false: END as soon as possible. */
   stop(handle: NativeCaptureHandle, drain: boolean): void;
@@ -86,10 +87,12 @@ export interface PcapBinding {
   dispose(handle: NativeCaptureHandle): void;
   /** [received, dropped, ifDropped] as last sampled by the capture thread. */
   stats(handle: NativeCaptureHandle): [number, number, number];
-  /** Compiles a BPF expression for `linkType`; throws EFILTER with libpcap's message. */
-  compileFilter(filter: string, linkType: number, snaplen: number): void;
+  /** Compiles a BPF expression for `linkType` on a pool thread; rejects with EFILTER and libpcap's message. */
+  compileFilter(filter: string, linkType: number, snaplen: number): Promise<void>;
   listDevices(): NativeDevice[];
   libVersion(): string;
+  /** One datagram to a unix datagram socket (syslog's /dev/log); throws with error.code. */
+  sendUnixDatagram(path: string, data: Buffer): void;
 }
 
 const addonPath = fileURLToPath(new URL('../../../native/build/Release/netspot_pcap.node', import.meta.url));

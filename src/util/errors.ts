@@ -7,3 +7,8 @@ export class UsageError extends Error {
 export class InputError extends Error {
   override name = 'InputError';
 }
+
+/** An output cannot be written (full disk, I/O error): exit code 1, names the key and the file. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+}

@@ -9,8 +9,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePcap, type CapturedPacket } from '../support/capture-writer.js';
@@ -109,4 +109,14 @@ test('a damaged state file is a warning, not a failure, and is replaced by a goo
   assert.deepEqual(Object.keys(replaced.detectors), ['AVG_PKT_SIZE']);
   assert.equal(replaced.periods, 49, 'the 49 whole periods (the last, partial one is not judged)');
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp-')), [], 'no temporary file left');
+});
+
+test('a FIFO at the state path is refused at once (not waited on) and replaced by the saved state', () => {
+  const fifo = join(dir, 'fifo.state.json');
+  execFileSync('mkfifo', [fifo]);
+  const r = spawnSync(process.execPath, args(anomaly, ['--analyzer.state_file', fifo]), { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.signal, null, 'netspot hung on the FIFO');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /analyzer\.state_file .*fifo\.state\.json is a FIFO: only a regular file is accepted.*; calibrating afresh/);
+  assert.ok(statSync(fifo).isFile(), 'the state replaced the FIFO');
 });

@@ -5,6 +5,11 @@ import { parseDuration } from '../../src/config/duration.js';
 import { defaultsToml } from '../../src/config/defaults-toml.js';
 import { parse } from 'smol-toml';
 import { tempFile } from '../support/run-capture.js';
+import { UsageError } from '../../src/util/errors.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 test('defaults are NetSpot\'s', async () => {
   const cfg = await loadConfig();
@@ -86,4 +91,60 @@ test('__proto__, constructor and prototype keys are unknown keys and never touch
   assert.equal((Object as unknown as Record<string, unknown>).polluted, undefined);
   assert.throws(() => validateConfig(set), /unknown config key "__proto__"/);
   await assert.rejects(loadConfig({ overrides: [['spot.__proto__.polluted', '1']] }), /unknown config key "spot\.__proto__\.polluted"/);
+});
+
+test('analyzer.period is bounded to 1ms..24h and miner.timeout to 24h, checked on the parsed value', async () => {
+  for (const ok of ['1ms', '1s', '24h', '23h59m', '1000us']) {
+    assert.equal((await loadConfig({ overrides: [['analyzer.period', ok]] })).analyzer.period, ok);
+  }
+  const nines = '9'.repeat(400) + 'h';
+  for (const bad of ['50us', '999us', '0', '0s', '600h', '24h1ns', nines]) {
+    await assert.rejects(loadConfig({ overrides: [['analyzer.period', bad]] }), (err: Error) => {
+      assert.ok(err instanceof UsageError, String(err));
+      assert.match(err.message, /^bad value for analyzer\.period: .* \(expected a duration from 1ms to 24h\)$/);
+      // A long value is cut, not echoed whole.
+      assert.ok(err.message.length < 200, err.message);
+      return true;
+    });
+  }
+  assert.equal((await loadConfig({ overrides: [['miner.timeout', '0s']] })).miner.timeout, '0s');
+  assert.equal((await loadConfig({ overrides: [['miner.timeout', '24h']] })).miner.timeout, '24h');
+  for (const bad of ['25h', nines]) {
+    await assert.rejects(loadConfig({ overrides: [['miner.timeout', bad]] }), /bad value for miner\.timeout: .* \(expected a duration up to 24h \(0s = never\)\)/);
+  }
+  // Every duration key is bounded the same way, network exporters' flush deadline included.
+  for (const ex of ['influxdb', 'socket', 'syslog']) {
+    await assert.rejects(loadConfig({ overrides: [[`exporter.${ex}.flush_timeout`, nines]] }), new RegExp(`bad value for exporter\\.${ex}\\.flush_timeout: .* \\(expected a duration up to 10m\\)`));
+  }
+});
+
+test('miner.filter is bounded to 512 characters', async () => {
+  const clause = (i: number): string => `port ${1000 + i}`;
+  const fits = Array.from({ length: 38 }, (_, i) => clause(i)).join(' or ');
+  assert.ok(fits.length <= 512);
+  assert.equal((await loadConfig({ overrides: [['miner.filter', fits]] })).miner.filter, fits);
+  const long = Array.from({ length: 3000 }, (_, i) => clause(i)).join(' or ');
+  await assert.rejects(loadConfig({ overrides: [['miner.filter', long]] }), (err: Error) => {
+    assert.match(err.message, /^bad value for miner\.filter: "port 1000 or .*\(\d+ characters\) \(expected a BPF expression of at most 512 characters\)$/);
+    assert.ok(err.message.length < 250);
+    return true;
+  });
+});
+
+test('a FIFO given as the config file is refused at once; a missing one is named', { timeout: 10_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netspot-cfg-'));
+  try {
+    const fifo = join(dir, 'netspot.toml');
+    execFileSync('mkfifo', [fifo]);
+    const t = performance.now();
+    await assert.rejects(loadConfig({ file: fifo }), (err: Error) => {
+      assert.ok(err instanceof UsageError, String(err));
+      assert.match(err.message, /^config file .*netspot\.toml is a FIFO: only a regular file is accepted/);
+      return true;
+    });
+    assert.ok(performance.now() - t < 2000);
+    await assert.rejects(loadConfig({ file: join(dir, 'missing.toml') }), /^UsageError: cannot open config file .*missing\.toml: no such file or directory \(ENOENT\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

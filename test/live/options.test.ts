@@ -24,18 +24,14 @@ test('a bad live option is a usage error naming it', async () => {
   await assert.rejects(openLiveSource({ device: 'lo', snapshotLen: 1.5 }), UsageError);
 });
 
-test('checkBpfFilter accepts good expressions and quotes libpcap on bad ones', { skip: noBinding }, () => {
-  checkBpfFilter('tcp port 80 or (udp and not port 53)');
-  checkBpfFilter('ip', 113);
+test('checkBpfFilter accepts good expressions and quotes libpcap on bad ones', { skip: noBinding }, async () => {
+  await checkBpfFilter('tcp port 80 or (udp and not port 53)');
+  await checkBpfFilter('ip', 113);
   for (const bad of ['tcp prot 80', 'host 300.1.1.1', 'port 70000']) {
-    const err = (() => {
-      try {
-        checkBpfFilter(bad);
-      } catch (e) {
-        return e;
-      }
-      return assert.fail(`${bad} was accepted`);
-    })();
+    const err = await checkBpfFilter(bad).then(
+      () => assert.fail(`${bad} was accepted`),
+      (e: unknown) => e as Error,
+    );
     assert.ok(err instanceof UsageError);
     assert.ok(err.message.includes(JSON.stringify(bad)), err.message);
     if (hasCommand('tcpdump')) {
@@ -46,4 +42,29 @@ test('checkBpfFilter accepts good expressions and quotes libpcap on bad ones', {
       assert.ok(err.message.includes(line.slice('tcpdump: '.length)), `${err.message} vs ${line}`);
     }
   }
+});
+
+test('a slow BPF compilation runs off the event loop', { skip: noBinding, timeout: 60_000 }, async () => {
+  // About a second of libpcap work (far beyond miner.filter's bound, which the config enforces).
+  const filter = Array.from({ length: 150 }, (_, i) => `host 10.0.0.${i}`).join(' or ');
+  let ticks = 0;
+  let worstGap = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worstGap = Math.max(worstGap, now - last);
+    last = now;
+    ticks++;
+  }, 10);
+  const t = performance.now();
+  try {
+    await checkBpfFilter(filter);
+  } finally {
+    clearInterval(timer);
+  }
+  const took = performance.now() - t;
+  // Held on the loop, the compilation would be one gap as long as itself, with no tick inside.
+  assert.ok(took > 300, `compilation took only ${took.toFixed(0)} ms: the filter is too easy to tell`);
+  assert.ok(ticks >= took / 50, `${ticks} timer ticks in ${took.toFixed(0)} ms`);
+  assert.ok(worstGap < took / 2, `the event loop was held ${worstGap.toFixed(0)} ms of ${took.toFixed(0)} ms`);
 });

@@ -61,23 +61,27 @@ async function run(flags: RunFlags): Promise<void> {
     process.stderr.write(`netspot: warning: ${m}\n`);
   };
   let progress: ProgressLine | undefined;
-  const session = await Session.open(cfg, { onWarning: warn });
-  if (!quiet && process.stderr.isTTY === true) progress = new ProgressLine(session);
-
-  // First Ctrl-C: finish cleanly (the partial period is emitted, files flushed). Second: quit now.
+  // First Ctrl-C (or SIGTERM): finish cleanly (the partial period is emitted, files flushed).
+  // Second: quit now with 130, whatever phase the run is in: the handler is installed before
+  // the source opens and stays until the process exits (a signal handler keeps nothing alive).
   let interrupts = 0;
+  let session: Session | undefined;
   const onStop = (): void => {
     if (++interrupts > 1) process.exit(130);
-    session.stop();
+    session?.stop();
   };
+  process.on('SIGINT', onStop);
+  process.on('SIGTERM', onStop);
+  session = await Session.open(cfg, { onWarning: warn });
+  if (interrupts > 0) session.stop();
+  if (!quiet && process.stderr.isTTY === true) progress = new ProgressLine(session);
+
   const onHup = (): void => void session.reopenOutputs().catch((e: Error) => warn(`cannot reopen outputs: ${e.message}`));
   // A closed stdout (a pager or `head` quit) ends the run like Ctrl-C, without a stack trace.
   const onStdoutError = (err: NodeJS.ErrnoException): void => {
     if (err.code === 'EPIPE') session.stop();
   };
   process.stdout.on('error', onStdoutError);
-  process.on('SIGINT', onStop);
-  process.on('SIGTERM', onStop);
   process.on('SIGHUP', onHup);
   const started = performance.now();
   try {
@@ -88,8 +92,6 @@ async function run(flags: RunFlags): Promise<void> {
   } finally {
     progress?.stop();
     process.stdout.off('error', onStdoutError);
-    process.off('SIGINT', onStop);
-    process.off('SIGTERM', onStop);
     process.off('SIGHUP', onHup);
   }
 }

@@ -12,5 +12,12 @@ export function formatSummary(session: Session, st: PipelineStatus, elapsedSecon
     `netspot: ${elapsedSeconds.toFixed(2)} s, ${formatRate(st.packets / elapsedSeconds)}` +
       (st.dropped > 0 ? `, ${st.dropped} dropped by the capture` : ''),
   ];
+  // Network exporters: what reached the peer and what was lost (never hidden).
+  for (const h of session.exporterHealth()) {
+    lines.push(
+      `netspot: exporter ${h.name}: ${h.sent} records sent, ${h.dropped} dropped` +
+        (h.droppedAlarms > 0 ? ` (${h.droppedAlarms} alarms)` : ''),
+    );
+  }
   return lines.join('\n');
 }
