@@ -5,12 +5,11 @@
  */
 import { counterDef, SumTable, type Counter, type PeriodInfo, type SumRule } from '../counters/index.js';
 import { statDef, type StatDef } from '../stats/index.js';
-import type { Config } from '../config/schema.js';
+import type { Config, SpotParams } from '../config/schema.js';
 import { NOT_JUDGED, type AlarmRecord, type DataRecord, type StatOutcome } from '../records/index.js';
 import { UsageError } from '../util/errors.js';
 import { createStatDetector, detectorParams, FIT_ERROR, type StatDetector } from './stat-detector.js';
 import { loadState, STATE_FORMAT, STATE_VERSION, StateWriter } from './state-file.js';
-import type { SpotParams } from '../config/schema.js';
 
 interface WatchedStat {
   readonly def: StatDef;
