@@ -52,10 +52,11 @@ find "$lib/node_modules" -depth -type d \( -name .github -o -name .vscode -o -na
 find "$lib/node_modules" -depth -type d -empty -delete
 install -m 0644 "$addon" "$lib/native/build/Release/"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$lib/native/build/Release/netspot_pcap.node"
-# fastify (the server, loaded only by netspot serve) stays in node_modules: the bundles keep
+# fastify (the server, loaded only by netspot serve) and dbus-next (bro-spotd's D-Bus control; it
+# requires the optional x11 package esbuild cannot resolve) stay in node_modules: the bundles keep
 # every path relative to the package root as dist/src/<dir>/ has it.
 npx esbuild dist/src/cli/netspot.js dist/src/cli/netspotctl.js --bundle --splitting --format=esm --platform=node \
-  --target=node20 --outdir="$lib/dist/src/cli" --external:fastify --external:'@fastify/*' --log-level=warning \
+  --target=node20 --outdir="$lib/dist/src/cli" --external:fastify --external:'@fastify/*' --external:@particle/dbus-next --log-level=warning \
   --chunk-names='chunk-[hash]' --banner:js="import { createRequire as __netspotRequire } from 'node:module'; const require = __netspotRequire(import.meta.url);"
 # The wrappers start node themselves: the bundles need no #! line (lintian: script-not-executable).
 sed -i "1{/^#!/d}" "$lib/dist/src/cli/netspot.js" "$lib/dist/src/cli/netspotctl.js"
