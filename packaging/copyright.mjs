@@ -16,6 +16,10 @@ for (const name of readdirSync(modules)) {
 /** A license text as a DEP-5 field continuation: every line indented, blank lines as " .". */
 const indent = (text) => text.trim().split('\n').map((l) => (l.trim() === '' ? ' .' : ` ${l.trimEnd()}`)).join('\n');
 
+// Licenses Debian ships in /usr/share/common-licenses are referred to, not copied (lintian:
+// copyright-file-contains-full-apache-2-license and the like).
+const commonLicenses = { 'Apache-2.0': 'Apache-2.0', 'MPL-2.0': 'MPL-2.0', 'CC0-1.0': 'CC0-1.0', 'GPL-2.0': 'GPL-2', 'GPL-3.0': 'GPL-3', 'LGPL-2.1': 'LGPL-2.1', 'LGPL-3.0': 'LGPL-3' };
+
 const out = [
   'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
   'Upstream-Name: netspot',
@@ -37,7 +41,11 @@ for (const dir of packageDirs.sort()) {
   const text = file !== undefined && existsSync(join(modules, dir, file)) ? readFileSync(join(modules, dir, file), 'utf8') : '';
   const holder = text.match(/^.*copyright \(c\).*$/im)?.[0].trim() ?? `the ${pkg.name} authors`;
   out.push('', `Files: usr/lib/netspot/node_modules/${dir}/*`, `Copyright: ${holder.replace(/^copyright\s*/i, '')}`, `License: ${license}`);
-  if (text !== '') out.push(indent(text));
+  const common = commonLicenses[license.replace(/-(only|or-later)$/, '')];
+  if (common !== undefined) {
+    out.push(` ${pkg.name} ${pkg.version} is distributed under the ${license} license (from its package.json).`, ' .',
+      ` On Debian systems, the complete text of that license can be found in "/usr/share/common-licenses/${common}".`);
+  } else if (text !== '') out.push(indent(text));
   else out.push(` ${pkg.name} ${pkg.version} is distributed under the ${license} license (from its package.json).`);
 }
 process.stdout.write(out.join('\n') + '\n');
