@@ -37,8 +37,15 @@ const out = [
 for (const dir of packageDirs.sort()) {
   const pkg = JSON.parse(readFileSync(join(modules, dir, 'package.json'), 'utf8'));
   const license = typeof pkg.license === 'string' ? pkg.license : 'see the package';
-  const file = readdirSync(join(modules, dir)).find((f) => /^licen[cs]e/i.test(f));
-  const text = file !== undefined && existsSync(join(modules, dir, file)) ? readFileSync(join(modules, dir, file), 'utf8') : '';
+  // Dual-licensed packages (from, through: LICENSE.APACHE2 and LICENSE.MIT): the file that is not Apache's first.
+  const files = readdirSync(join(modules, dir)).filter((f) => /^licen[cs]e/i.test(f)).sort((a, b) => Number(/apache/i.test(a)) - Number(/apache/i.test(b)));
+  const file = files[0];
+  let text = file !== undefined && existsSync(join(modules, dir, file)) ? readFileSync(join(modules, dir, file), 'utf8') : '';
+  // The full Apache 2.0 text inside a license file (pause-stream: MIT, then Apache 2.0) becomes a reference.
+  const apache = text.search(/^\s*Apache License\s*$/m);
+  if (apache >= 0 && /TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION/.test(text)) {
+    text = text.slice(0, apache).trimEnd() + '\n\nOn Debian systems, the complete text of the Apache License 2.0 can be found in "/usr/share/common-licenses/Apache-2.0".\n';
+  }
   const holder = text.match(/^.*copyright \(c\).*$/im)?.[0].trim() ?? `the ${pkg.name} authors`;
   out.push('', `Files: usr/lib/netspot/node_modules/${dir}/*`, `Copyright: ${holder.replace(/^copyright\s*/i, '')}`, `License: ${license}`);
   const common = commonLicenses[license.replace(/-(only|or-later)$/, '')];
