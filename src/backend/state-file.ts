@@ -13,7 +13,7 @@
  * SPOT parameters equal the configuration's; otherwise, or when the file is unreadable or damaged, a warning
  * says why and the detectors calibrate afresh (the file is replaced at the next save).
  */
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DriftSpot, SnapshotError, type DriftSpotSnapshot } from '../spot/index.js';
 import type { SpotParams } from '../config/schema.js';
@@ -117,6 +117,7 @@ export class StateWriter {
   private pending: string | undefined;
   private writing: Promise<void> | undefined;
   private failing = false;
+  private staleRemoved = false;
   private readonly tmp: string;
 
   constructor(
@@ -149,7 +150,20 @@ export class StateWriter {
     }
   }
 
+  /** Temporary files of earlier runs killed mid-write (their process is gone): removed once. */
+  private async removeStaleTemporaries(): Promise<void> {
+    this.staleRemoved = true;
+    const prefix = `.${basename(this.file)}.tmp-`;
+    const names = await readdir(dirname(this.file)).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = Number(name.slice(prefix.length));
+      if (!name.startsWith(prefix) || !Number.isInteger(pid) || pid <= 0 || pid === process.pid || processExists(pid)) continue;
+      await unlink(join(dirname(this.file), name)).catch(() => undefined);
+    }
+  }
+
   private async writeAtomically(text: string): Promise<void> {
+    if (!this.staleRemoved) await this.removeStaleTemporaries();
     try {
       // A fresh file (O_EXCL): never through a symlink someone left at the temporary name.
       await unlink(this.tmp).catch(() => undefined);
@@ -176,5 +190,14 @@ export class StateWriter {
       if (!this.failing) this.warn(`cannot write analyzer.state_file ${this.file}: ${(err as Error).message} (the analysis goes on)`);
       this.failing = true;
     }
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

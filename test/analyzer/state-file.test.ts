@@ -102,6 +102,9 @@ test('a state saved with other SPOT parameters is refused with a warning and the
 
 test('a damaged state file is a warning, not a failure, and is replaced by a good one', () => {
   writeFileSync(state, '{"format":"netspot-analyzer-state","version":1,"period":"10ms","periods":3,"detec');
+  // What a run killed mid-write leaves: a temporary file named after a process that is gone.
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+  writeFileSync(join(dir, `.detectors.state.json.tmp-${gone}`), '{"format":"netspot-analyzer-st');
   const r = spawnSync(process.execPath, args(anomaly), { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /analyzer\.state_file .* not restored: not valid JSON/);
