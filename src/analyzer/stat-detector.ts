@@ -37,8 +37,8 @@ export function detectorParams(cfg: Config, stat: string): SpotParams {
 
 class DriftSpotDetector implements StatDetector {
   readonly spot: DriftSpot;
-  constructor(params: SpotParams) {
-    this.spot = new DriftSpot(params);
+  constructor(params: SpotParams, restored?: DriftSpot) {
+    this.spot = restored ?? new DriftSpot(params);
   }
   judge(value: number): Judgement {
     const d = this.spot;
@@ -60,6 +60,7 @@ class DriftSpotDetector implements StatDetector {
   }
 }
 
-export function createStatDetector(params: SpotParams): StatDetector {
-  return new DriftSpotDetector(params);
+/** A new detector, or one that goes on from `restored` (a detector saved with the same params). */
+export function createStatDetector(params: SpotParams, restored?: DriftSpot): StatDetector {
+  return new DriftSpotDetector(params, restored);
 }

@@ -4,12 +4,14 @@
  * server's live feed is one of them) and keeps the run's tallies. Front ends (packets,
  * Zeek logs) only decide what the values are and when a period ends.
  */
-import type { SpotParams } from '../config/schema.js';
+import type { Config, SpotParams } from '../config/schema.js';
 import type { Exporter } from '../exporters/index.js';
 import { NOT_JUDGED, type AlarmRecord, type DataRecord, type StatOutcome } from '../records/index.js';
 import { FIT_ERROR } from '../analyzer/stat-detector.js';
 import type { NamedValue } from './named-value.js';
 import { WatchedFeature } from './watched-feature.js';
+import { loadState, STATE_FORMAT, STATE_VERSION, StateWriter } from './state-file.js';
+import type { DriftSpotSnapshot } from '../spot/index.js';
 
 export interface PeriodResult {
   readonly record: DataRecord;
@@ -33,6 +35,19 @@ export interface BackendOptions {
   onPeriod?: (result: PeriodResult) => void;
   /** Non-fatal problems of the judging (a detector that cannot judge), once per name. */
   onWarning?: (message: string) => void;
+  /** analyzer.state_file: where the detectors are saved and restored from; absent: nowhere. */
+  stateFile?: StateFileOptions;
+}
+
+export interface StateFileOptions {
+  file: string;
+  /** Judged periods between two saves (analyzer.state_every). */
+  every: number;
+  /** The period length as configured, and its key (analyzer.period, zeek.period). */
+  period: string;
+  periodKey: string;
+  /** Names may be first seen with their values (Zeek's stats.log): a file may hold more than watch() was given. */
+  moreNames?: boolean;
 }
 
 export interface JudgeOptions {
@@ -42,16 +57,69 @@ export interface JudgeOptions {
   partial?: boolean;
 }
 
+/** analyzer.state_file and analyzer.state_every of a config, for a front end whose period is `period` (`periodKey`). */
+export function stateFileOptions(cfg: Config, period: string, periodKey: string, moreNames = false): StateFileOptions | undefined {
+  const file = cfg.analyzer.state_file ?? '';
+  return file === '' ? undefined : { file, every: cfg.analyzer.state_every ?? 60, period, periodKey, moreNames };
+}
+
 export class Backend {
   private readonly watched = new Map<string, WatchedFeature>();
   private readonly fitErrorReported = new Set<string>();
   readonly state: BackendStatus = { periods: 0, alarms: 0, alarmsByStat: {} };
+  private readonly stateWriter: StateWriter | undefined;
+  private periodsSinceSave = 0;
+  /** Periods judged by the detectors, those of the runs they were restored from included. */
+  private judgedPeriods = 0;
+  /** True when the detectors came from analyzer.state_file. */
+  restored = false;
 
-  constructor(private readonly opts: BackendOptions) {}
+  constructor(private readonly opts: BackendOptions) {
+    const sf = opts.stateFile;
+    if (sf !== undefined && sf.file !== '') this.stateWriter = new StateWriter(sf.file, opts.onWarning ?? (() => {}));
+  }
 
   /** Creates the detectors of names known in advance, so that they are listed before any value. */
   watch(names: readonly string[]): void {
     for (const n of names) this.feature(n);
+  }
+
+  /**
+   * Replaces the fresh detectors by those of analyzer.state_file when it matches (else a
+   * warning); call it once, after watch() and before the first period (both sessions' open do).
+   */
+  async restoreState(): Promise<void> {
+    const sf = this.opts.stateFile;
+    if (this.stateWriter === undefined || sf === undefined) return;
+    const saved = await loadState(
+      { file: sf.file, period: sf.period, periodKey: sf.periodKey, names: this.names(), more: sf.moreNames === true, params: (n) => this.paramsOf(n) },
+      this.opts.onWarning ?? (() => {}),
+    );
+    if (saved === undefined) return;
+    for (const [name, spot] of saved.detectors) this.watched.set(name, new WatchedFeature(name, this.paramsOf(name), spot));
+    this.restored = true;
+    this.judgedPeriods = saved.periods;
+  }
+
+  /** Saves the detectors a last time (analyzer.state_file) and waits until they are on disk. */
+  async close(): Promise<void> {
+    if (this.stateWriter === undefined) return;
+    this.saveState();
+    await this.stateWriter.flush();
+  }
+
+  /** Snapshots every detector now (consistent with the period just judged); written in the background. */
+  private saveState(): void {
+    const sf = this.opts.stateFile;
+    if (this.stateWriter === undefined || sf === undefined) return;
+    this.periodsSinceSave = 0;
+    const detectors: Record<string, DriftSpotSnapshot> = {};
+    for (const [name, f] of this.watched) detectors[name] = f.detector.spot.snapshot();
+    this.stateWriter.save({ format: STATE_FORMAT, version: STATE_VERSION, period: sf.period, periods: this.judgedPeriods, detectors });
+  }
+
+  private paramsOf(name: string): SpotParams {
+    return this.watched.get(name)?.params ?? this.opts.params(name);
   }
 
   /** Watched names, in the order they were first seen. */
@@ -117,6 +185,10 @@ export class Backend {
       e.flush();
     }
     this.state.periods++;
+    if (!partial && this.stateWriter !== undefined) {
+      this.judgedPeriods++;
+      if (++this.periodsSinceSave >= (this.opts.stateFile?.every ?? 60)) this.saveState();
+    }
     for (const a of alarms) {
       this.state.alarms++;
       this.state.alarmsByStat[a.stat] = (this.state.alarmsByStat[a.stat] ?? 0) + 1;

@@ -4,6 +4,7 @@
  */
 import type { SpotParams } from '../config/schema.js';
 import { createStatDetector, type Judgement, type StatDetector } from '../analyzer/stat-detector.js';
+import type { DriftSpot } from '../spot/index.js';
 
 export class WatchedFeature {
   detector: StatDetector;
@@ -12,8 +13,9 @@ export class WatchedFeature {
   /** Values judged since the last reset. */
   steps = 0;
 
-  constructor(readonly name: string, readonly params: SpotParams) {
-    this.detector = createStatDetector(params);
+  /** `restored`: a detector saved with the same parameters (analyzer.state_file) to go on from. */
+  constructor(readonly name: string, readonly params: SpotParams, restored?: DriftSpot) {
+    this.detector = createStatDetector(params, restored);
   }
 
   judge(v: number): Judgement {

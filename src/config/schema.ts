@@ -61,6 +61,16 @@ export const AnalyzerSchema = Type.Object(
         expected: `a list of statistics among ${statNames.join(', ')} (or all)`,
       },
     ),
+    state_file: Type.String({
+      default: '',
+      description: 'file the detectors are saved to (every state_every periods and at the end) and restored from at start ' +
+        'when its statistics, period and SPOT parameters match, so that a restart does not recalibrate; empty = off',
+      expected: 'a file path', output: true,
+    }),
+    state_every: Type.Integer({
+      default: 60, minimum: 1,
+      description: 'periods between two saves of state_file', expected: 'a positive integer',
+    }),
   },
   { additionalProperties: false, description: 'What is computed from the counters' },
 );
@@ -183,7 +193,7 @@ export const ConfigSchema = Type.Object(
 
 export interface Config {
   miner: Static<typeof MinerSchema>;
-  analyzer: { period: string; stats: string[] };
+  analyzer: { period: string; stats: string[]; state_file: string; state_every: number };
   exporter: Static<typeof ExporterSchema>;
   spot: SpotParams & { [stat: string]: Partial<SpotParams> | number | boolean };
   zeek: ZeekSettings;

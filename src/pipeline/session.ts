@@ -8,7 +8,7 @@ import { parseDuration, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS } from '..
 import type { PacketSource } from '../source/packet-batch.js';
 import { Analyzer } from '../analyzer/analyzer.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
-import { Backend, type PeriodResult } from '../backend/backend.js';
+import { Backend, stateFileOptions, type PeriodResult } from '../backend/backend.js';
 import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
@@ -49,8 +49,10 @@ export class Session implements RunSession {
       exporters = [...createExporters(cfg, { onWarning: hooks.onWarning }), ...(hooks.exporters ?? [])];
       const backend = new Backend({
         series: source.name, exporters, params: (name) => detectorParams(cfg, name), onPeriod: hooks.onPeriod, onWarning: hooks.onWarning,
+        stateFile: stateFileOptions(cfg, cfg.analyzer.period, 'analyzer.period'),
       });
       backend.watch(analyzer.judgedStats());
+      await backend.restoreState();
       // Before any output is truncated: no output may be the input or another output.
       const files: NamedFile[] = source.live ? [] : [{ key: 'miner.device', path: cfg.miner.device }];
       for (const e of exporters) files.push(...(e.outputFiles?.(source.name) ?? []));
@@ -84,9 +86,12 @@ export class Session implements RunSession {
     return status;
   }
 
-  /** Closes the source and the exporters; resolves to the first failure, if any. */
+  /**
+   * Closes the source, the exporters and the back end (its last analyzer.state_file save, after the
+   * last period was judged); resolves to the first failure, if any.
+   */
   private async closeAll(): Promise<unknown> {
-    const results = await Promise.allSettled([this.source.close(), ...this.exporters.map((e) => e.close())]);
+    const results = await Promise.allSettled([this.source.close(), ...this.exporters.map((e) => e.close()), this.backend.close()]);
     return results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
   }
 

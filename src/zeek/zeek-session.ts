@@ -6,7 +6,7 @@
 import type { Config, SpotParams } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
-import { Backend, type BackendStatus, type PeriodResult } from '../backend/backend.js';
+import { Backend, stateFileOptions, type BackendStatus, type PeriodResult } from '../backend/backend.js';
 import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { backendControl } from '../dbus/spot-control.js';
 import { SpotDbusService } from '../dbus/spot-dbus-service.js';
@@ -106,13 +106,18 @@ export class ZeekSession implements RunSession {
     if (z.anomaly_log !== '') exporters.push(new AnomalyLogExporter(z.anomaly_log, z.anomaly_log_format));
     exporters.push(...(hooks.exporters ?? []));
     try {
-      const backend = new Backend({ series, exporters, params, onPeriod: hooks.onPeriod, onWarning: hooks.onWarning });
+      const backend = new Backend({
+        series, exporters, params, onPeriod: hooks.onPeriod, onWarning: hooks.onWarning,
+        // Without a profile naming them, stats.log fields are watched as they come.
+        stateFile: stateFileOptions(cfg, z.period, 'zeek.period', z.stats && statsFields.length === 0),
+      });
       try {
         backend.watch([...features.map((f) => f.name), ...statsFields]);
       } catch (err) {
         if (err instanceof SpotParameterError) throw new UsageError(`bad detector parameters: ${err.message}`);
         throw err;
       }
+      await backend.restoreState();
       // Before any output is opened: no output may be an input log or another output.
       const files: NamedFile[] = z.logs.map((path) => ({ key: 'zeek.logs', path }));
       for (const e of exporters) files.push(...(e.outputFiles?.(series) ?? []));
@@ -172,9 +177,12 @@ export class ZeekSession implements RunSession {
     return this.status;
   }
 
-  /** Closes every output, each even when another fails; the first failure is returned. */
+  /**
+   * Closes every output and the back end (its last analyzer.state_file save), each even when
+   * another fails; the first failure is returned.
+   */
   private async closeAll(): Promise<unknown> {
-    const results = await Promise.allSettled([this.dbus?.stop(), ...this.exporters.map((e) => e.close())]);
+    const results = await Promise.allSettled([this.dbus?.stop(), ...this.exporters.map((e) => e.close()), this.backend.close()]);
     return results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
   }
 
