@@ -175,9 +175,10 @@ test('a bad socket address is refused before the run, naming the key', async () 
 test('SIGTERM with the peer down: the run ends within flush_timeout and every record it made is counted as dropped', async () => {
   const dir = tempDir('socket-sigterm');
   const deadPort = await freePort();
-  // Three minutes of dense traffic in 5 ms periods: a run of several seconds, stopped after 2.
+  // Three minutes of dense traffic in 5 ms periods (3 M packets: a run of several seconds even on
+  // an idle machine), stopped a second after its first records.
   const capture = join(dir, 'long.pcap');
-  const gen = spawnSync(process.execPath, [genCapture, '--packets', '1000000', '--duration', '180', '--out', capture], { encoding: 'utf8' });
+  const gen = spawnSync(process.execPath, [genCapture, '--packets', '3000000', '--duration', '180', '--out', capture], { encoding: 'utf8' });
   assert.equal(gen.status, 0, gen.stderr);
   const p = spawn(process.execPath, [
     bin, 'run', '-d', capture, '-p', '5ms', '-f', join(dir, 'data.json'), '--exporter.console.alarm', 'false',
