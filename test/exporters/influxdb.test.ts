@@ -22,13 +22,14 @@ function netspot(args: string[]): { status: number | null; stderr: string } {
 }
 
 /** netspot run in the background; resolves with its exit code, stderr, wall time and CPU time. */
-function netspotAsync(args: string[]): Promise<{ status: number | null; stderr: string; seconds: number; cpu: number }> {
+function netspotAsync(args: string[]): Promise<{ status: number | null; stderr: string; seconds: number; cpu: number; startedAtMs: number }> {
   const start = performance.now();
+  const startedAtMs = Date.now();
   const p = spawn(process.execPath, ['--import', reportUsage, bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) =>
-    p.on('exit', (status) => resolve({ status, stderr, seconds: (performance.now() - start) / 1000, cpu: Number(/cpu ([\d.]+) s/.exec(stderr)?.[1]) })),
+    p.on('exit', (status) => resolve({ status, stderr, seconds: (performance.now() - start) / 1000, cpu: Number(/cpu ([\d.]+) s/.exec(stderr)?.[1]), startedAtMs })),
   );
 }
 
@@ -143,13 +144,17 @@ test('InfluxDB stopped in the middle of a long run and restarted: the run keeps 
     assert.equal(storedAlarms, alarms.length, 'alarms are kept in preference to data');
     assert.ok(counts.dropped > 0 && counts.alarms === 0, 'data were dropped, no alarm');
     assert.match(ended.stderr, /warning: exporter influxdb: dropped \d+ data records: queue full \(queue_size 4000\)/);
-    return { normal, ended };
+    // The analysis' own duration: from the start to the last period written by the file exporter
+    // (the process itself then waits up to flush_timeout for a peer that may still be restarting).
+    const analysis = (tag: string, r: { startedAtMs: number }): number => (statSync(join(dir, `${tag}.data.json`)).mtimeMs - r.startedAtMs) / 1000;
+    return { normal: analysis(`normal${n}`, normal), ended: analysis(`outage${n}`, ended) };
   };
   // Timing on a shared machine: a pair that misses the bound is measured once more.
   let pair = await attempt(1);
-  if (pair.ended.seconds > pair.normal.seconds * 1.1) pair = await attempt(2);
+  if (pair.ended > pair.normal * 1.1) pair = await attempt(2);
   const { normal, ended } = pair;
-  assert.ok(ended.seconds <= normal.seconds * 1.1, `the outage slowed the run: ${ended.seconds.toFixed(2)} s against ${normal.seconds.toFixed(2)} s`);
+  t.diagnostic(`analysis: ${ended.toFixed(2)} s with the outage, ${normal.toFixed(2)} s without`);
+  assert.ok(ended <= normal * 1.1, `the outage slowed the analysis: ${ended.toFixed(2)} s against ${normal.toFixed(2)} s`);
 });
 
 /** A local HTTP listener standing for InfluxDB 2 (Debian has no InfluxDB 2 to test against). */
