@@ -16,7 +16,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (Debian package chromium): browser test skipped`;
 
 // Long enough to watch: 600 periods, a flood near the end.
-const WATCHED: FloodPlan = { periods: 600, packetsPerPeriod: 400, synPerPeriod: 40, floodFrom: 550, floodTo: 556, floodSyn: 2000 };
+// Dense enough (1.2 M packets, some twenty 4 MiB reads) that even a fast machine shows the charts
+// growing over several event-loop turns while the run is on.
+const WATCHED: FloodPlan = { periods: 600, packetsPerPeriod: 2000, synPerPeriod: 200, floodFrom: 550, floodTo: 556, floodSyn: 4000 };
 
 let server: RunningServer;
 let browser: Browser;
