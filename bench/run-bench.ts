@@ -62,8 +62,9 @@ function netspotRun(path: string, stats = args.stats, extra: string[] = []): { p
     '-s', stats.join(','), '-p', '1s', '-f', join(out, '%s.data.json'), '--exporter.file.alarm', join(out, '%s.alarms.json'),
     '--exporter.console.alarm', 'false', ...extra,
   ]);
-  const rate = /([\d.]+) ([kM])pkt\/s/.exec(stderr);
-  const pps = rate === null ? NaN : Number(rate[1]) * (rate[2] === 'M' ? 1e6 : 1e3);
+  // The summary says Mpkt/s, kpkt/s or pkt/s (a loaded machine can fall below 1 M).
+  const rate = /([\d.]+) ([Mk]?)pkt\/s/.exec(stderr);
+  const pps = Number(rate?.[1]) * (rate?.[2] === 'M' ? 1e6 : rate?.[2] === 'k' ? 1e3 : 1);
   const rss = Number(/peak RSS (\d+) MiB/.exec(stderr)?.[1]);
   const cpu = Number(/cpu ([\d.]+) s/.exec(stderr)?.[1]);
   return { pps, rss, cpu, summary: stderr.split('\n').filter((l) => l.startsWith('netspot:')).join(' | ') };

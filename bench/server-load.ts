@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { defaultConfig } from '../src/config/load.js';
-import { statNames } from '../src/stats/index.js';
+import { NETSPOT_STATS } from '../src/stats/index.js';
 import { parseEndpoint, startServer, type RunningServer } from '../src/server/index.js';
 
 interface Args {
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'netspot-bench-'));
   const cfg = defaultConfig();
   cfg.miner.device = args.capture;
-  cfg.analyzer.stats = [...statNames];
+  cfg.analyzer.stats = [...NETSPOT_STATS];
   cfg.analyzer.period = '1s';
   cfg.exporter.console.alarm = false;
   cfg.exporter.file.data = join(out, '%s.data.json');

@@ -143,6 +143,13 @@ function pushPoint(c, x, value, up, down) {
 // A data record: {"time": ns, "R_SYN": v, "R_SYN_UP": z, "R_SYN_DOWN": z, ...}
 function onData(rec) {
   const x = rec.time / 1e9;
+  // A Zeek run learns stats.log fields as they come: a name seen for the first time gets its chart.
+  for (const k of Object.keys(rec)) {
+    const base = k.replace(/_(UP|DOWN)$/, '');
+    if (k === 'time' || charts.has(k) || (base !== k && base in rec)) continue;
+    $('charts').querySelector('p.empty')?.remove();
+    makeChart(k);
+  }
   for (const [stat, c] of charts) {
     if (!(stat in rec)) continue;
     const num = (k) => (typeof rec[k] === 'number' ? rec[k] : null);

@@ -1,63 +1,59 @@
 /**
- * The analyzer: owns the counters the loaded statistics need, and at the end of each period
- * turns counter values into statistics, lets each statistic's detector judge its value, and
- * builds the period's records. Everything here runs once per period, not per packet.
+ * The packet front end's per-period half: owns the counters the loaded statistics need, and
+ * at the end of each period turns counter values into the statistics' values, the named
+ * values the back end (backend/) judges. Everything here runs once per period, not per packet.
  */
 import { counterDef, SumTable, type Counter, type PeriodInfo, type SumRule } from '../counters/index.js';
 import { statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
-import { NOT_JUDGED, type AlarmRecord, type DataRecord, type StatOutcome } from '../records/index.js';
+import type { NamedValue } from '../backend/named-value.js';
 import type { AlarmContext } from '../records/alarm-context.js';
-import type { BaselineChange, EpisodeRecord } from '../records/episode-record.js';
 import { UsageError } from '../util/errors.js';
 import { TopTalkers } from '../context/top-talkers.js';
-import { createStatDetector, detectorParams, FIT_ERROR, type StatDetector } from './stat-detector.js';
-import { EpisodeTracker } from './episode-tracker.js';
 
-interface WatchedStat {
-  readonly def: StatDef;
-  /** null: the statistic is never judged (`judged: false`). */
-  readonly detector: StatDetector | null;
-  /** A FIT_ERROR was already reported for it (once per run). */
-  fitErrorReported: boolean;
-}
+export type { PeriodResult } from '../backend/backend.js';
 
 export interface AnalyzerOptions {
   /** Counters to compute even if no loaded statistic needs them. */
   counters?: readonly string[];
-  /** Non-fatal problems of the analysis (a detector that cannot judge), once each. */
-  onWarning?: (message: string) => void;
 }
 
-export interface PeriodResult {
-  readonly record: DataRecord;
-  readonly alarms: readonly AlarmRecord[];
-  /** Episodes that ended with this period. */
-  readonly episodes: readonly EpisodeRecord[];
+/** One period measured: the statistics' values and the counters they came from. */
+export interface PeriodMeasure {
+  readonly values: NamedValue[];
+  readonly counters: Record<string, number>;
+  /**
+   * Who was behind the period (top sources, destinations, ports), read only when the back end
+   * has an alarm to attach it to; valid until the next period closes. Absent when
+   * analyzer.context_top is 0.
+   */
+  readonly context?: () => AlarmContext;
 }
 
 export class Analyzer {
   /** Counters incremented per packet (those with `process`), in a plain array for the hot loop. */
   readonly packetCounters: Counter[] = [];
   private readonly counters: Array<{ name: string; counter: Counter }> = [];
-  private readonly stats: WatchedStat[] = [];
+  private readonly stats: StatDef[] = [];
   private sumTable: SumTable | undefined;
-  /** Who is behind an alarm: counted per packet, read only for alarmed periods (null when analyzer.context_top is 0). */
-  private readonly talkers: TopTalkers | null;
-  private readonly episodes: EpisodeTracker;
-
-  private readonly onWarning: (message: string) => void;
+  /**
+   * Top talkers, counted per packet (null when analyzer.context_top is 0). Two of them: while
+   * one counts the new period, the other keeps the closed period's lists for the back end,
+   * so closing a period costs a reset, never a copy of the lists.
+   */
+  private talkers: TopTalkers | null = null;
+  private closedTalkers: TopTalkers | null = null;
+  private talkersSlot = -1;
+  private readonly readContext = (): AlarmContext => this.closedTalkers!.context();
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
-    this.onWarning = options.onWarning ?? (() => {});
     if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
     const needed = new Set<string>();
     for (const name of cfg.analyzer.stats) {
       const def = statDef(name);
       if (def === undefined) throw new UsageError(`unknown statistic "${name}"`);
       for (const c of def.requires) needed.add(c);
-      const detector = def.judged === false ? null : createStatDetector(detectorParams(cfg, name), cfg.analyzer.episode_gap);
-      this.stats.push({ def, detector, fitErrorReported: false });
+      this.stats.push(def);
     }
     for (const name of options.counters ?? []) needed.add(name);
     // Declared sums share one table evaluated once per packet; the others are objects.
@@ -79,9 +75,12 @@ export class Analyzer {
       this.sumTable = table;
       this.packetCounters.unshift(table);
     }
-    this.talkers = cfg.analyzer.context_top > 0 ? new TopTalkers(cfg.analyzer.context_top) : null;
-    if (this.talkers !== null) this.packetCounters.push(this.talkers);
-    this.episodes = new EpisodeTracker(cfg.analyzer.episode_gap);
+    const top = cfg.analyzer.context_top;
+    if (top > 0) {
+      this.talkers = new TopTalkers(top);
+      this.closedTalkers = new TopTalkers(top);
+      this.talkersSlot = this.packetCounters.push(this.talkers) - 1;
+    }
   }
 
   /** Names of the computed counters. */
@@ -89,58 +88,32 @@ export class Analyzer {
     return this.counters.map((c) => c.name);
   }
 
-  /**
-   * Closes a period: reads and resets the counters, steps every detector, builds records.
-   * A partial period (the input ended inside it) is recorded but judged by no detector.
-   */
-  endPeriod(timeNs: bigint, period: PeriodInfo): PeriodResult {
-    const values: Record<string, number> = {};
+  /** Names of the statistics a detector judges (PERF is only recorded). */
+  judgedStats(): string[] {
+    return this.stats.filter((d) => d.judged !== false).map((d) => d.name);
+  }
+
+  /** Closes a period: reads and resets the counters, computes every statistic. */
+  endPeriod(period: PeriodInfo): PeriodMeasure {
+    const counters: Record<string, number> = {};
     for (const { name, counter } of this.counters) {
-      values[name] = counter.value(period);
+      counters[name] = counter.value(period);
       counter.reset();
     }
     this.sumTable?.reset();
-    const outcomes: StatOutcome[] = [];
-    const alarms: AlarmRecord[] = [];
-    const baselines = new Map<string, BaselineChange>();
-    let context: AlarmContext | undefined;
-    for (const stat of this.stats) {
-      const { def, detector } = stat;
-      const value = def.compute(values);
-      const v = value === null || !Number.isFinite(value) ? NaN : value;
-      const shown = value !== null && Number.isFinite(value) ? value : null;
-      if (detector === null || period.partial) {
-        outcomes.push({ name: def.name, value: shown, up: NaN, down: NaN, status: NOT_JUDGED });
-        continue;
-      }
-      const j = detector.judge(v);
-      outcomes.push({ name: def.name, value: shown, up: j.up, down: j.down, status: j.status });
-      if (j.status === FIT_ERROR && !stat.fitErrorReported) {
-        stat.fitErrorReported = true;
-        this.onWarning(
-          `${def.name}: the SPOT fit left the ${detector.unfittedTails()} anomaly threshold NaN (too few distinct ` +
-            `values beyond the excess threshold in the calibration periods, e.g. a constant series); ` +
-            `${def.name} is not judged on that tail (status ${FIT_ERROR}) until the stream brings such values`,
-        );
-      }
-      if (j.alarm !== 0) {
-        if (context === undefined && this.talkers !== null) context = this.talkers.context();
-        alarms.push({
-          timeNs, series: this.series, stat: def.name, value: v,
-          status: j.alarm === 1 ? 'UP_ALERT' : 'DOWN_ALERT', code: j.alarm,
-          probability: j.probability, threshold: j.alarm === 1 ? j.up : j.down,
-          ...(context !== undefined ? { context } : {}),
-        });
-      }
-      if (j.baseline !== undefined) baselines.set(def.name, j.baseline);
+    const values: NamedValue[] = [];
+    for (const def of this.stats) {
+      const value = def.compute(counters);
+      values.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, judged: def.judged !== false });
     }
-    this.talkers?.reset();
-    const episodes = this.episodes.period(alarms, baselines);
-    return { record: { timeNs, series: this.series, stats: outcomes, counters: values, partial: period.partial }, alarms, episodes };
-  }
-
-  /** End of the input: the episodes still open end here. */
-  finishEpisodes(): EpisodeRecord[] {
-    return this.episodes.finish();
+    const closed = this.talkers;
+    if (closed === null) return { values, counters };
+    // The closed period's lists stay readable; the spare, emptied, counts the next period.
+    const next = this.closedTalkers!;
+    next.reset();
+    this.packetCounters[this.talkersSlot] = next;
+    this.talkers = next;
+    this.closedTalkers = closed;
+    return { values, counters, context: this.readContext };
   }
 }

@@ -41,9 +41,9 @@ export function detectorParams(cfg: Config, stat: string): SpotParams {
 class DriftSpotDetector implements StatDetector {
   readonly spot: DriftSpot;
   private readonly policy: RebasePolicy;
-  constructor(params: SpotParams, episodeGap: number) {
+  constructor(params: SpotParams, episodeGap: number, restored?: DriftSpot) {
     const { rebase_after, ...spot } = params;
-    this.spot = new DriftSpot(spot);
+    this.spot = restored ?? new DriftSpot(spot);
     this.policy = new RebasePolicy(rebase_after, episodeGap, spot.depth);
   }
   judge(value: number): Judgement {
@@ -68,7 +68,10 @@ class DriftSpotDetector implements StatDetector {
   }
 }
 
-/** `episodeGap`: quiet periods that end an episode (analyzer.episode_gap), for the rebase policy. */
-export function createStatDetector(params: SpotParams, episodeGap: number): StatDetector {
-  return new DriftSpotDetector(params, episodeGap);
+/**
+ * A new detector, or one that goes on from `restored` (a detector saved with the same params).
+ * `episodeGap`: quiet periods that end an episode (analyzer.episode_gap), for the rebase policy.
+ */
+export function createStatDetector(params: SpotParams, episodeGap: number, restored?: DriftSpot): StatDetector {
+  return new DriftSpotDetector(params, episodeGap, restored);
 }

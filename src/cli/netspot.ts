@@ -3,10 +3,9 @@
  * `netspot` entry point: a thin shell that parses the command line and hands over to a
  * command module. Each command lives in `commands/<name>.ts` and registers itself.
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { UsageError } from '../util/errors.js';
-import { commandModules } from './commands/index.js';
-import { version } from '../util/version.js';
+import { netspotProgram } from './program.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
@@ -18,12 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' && process.stdout.listenerCount('error') === 1) process.exit(0);
   });
-  const program = new Command('netspot')
-    .description('Anomaly-based network IDS: network statistics watched by SPOT detectors')
-    .version(version, '-V, --version')
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
-  for (const m of commandModules) m.register(program);
+  const program = netspotProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode);

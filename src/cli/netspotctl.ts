@@ -3,43 +3,29 @@
  * `netspotctl`: controls a running `netspot serve` through its HTTP API. Exit codes: 0 done,
  * 1 server unreachable or request refused, 2 bad usage (or a value the server rejected).
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { UsageError } from '../util/errors.js';
-import { version } from '../util/version.js';
-// Not server/index.js: the client must not load the server (fastify) at startup.
-import { DEFAULT_ENDPOINT, parseEndpoint } from '../server/endpoint.js';
+import { parseEndpoint } from '../server/endpoint.js';
 import { readTokenFile } from '../server/auth.js';
-import { ApiClient, CtlError } from '../ctl/api-client.js';
-import { registerCommands } from '../ctl/commands.js';
-
-interface GlobalFlags {
-  endpoint: string;
-  tokenFile?: string;
-  json?: boolean;
-}
+import type { ApiClient } from '../ctl/api-client.js';
+import { CtlError } from '../ctl/ctl-error.js';
+import { netspotctlProgram, type CtlGlobalFlags } from './ctl-program.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = new Command('netspotctl')
-    .description('control a NetSpot server (netspot serve) through its HTTP API')
-    .version(version, '-V, --version')
-    .option('-e, --endpoint <endpoint>', 'tcp://HOST:PORT or unix:///path.sock (env NETSPOT_ENDPOINT)', process.env.NETSPOT_ENDPOINT ?? DEFAULT_ENDPOINT)
-    .option('--token-file <file>', 'file holding the API token (env NETSPOT_TOKEN_FILE)', process.env.NETSPOT_TOKEN_FILE)
-    .option('--json', 'print the API answers as JSON (for scripts)')
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ showGlobalOptions: true });
   let client: ApiClient | undefined;
-  registerCommands(program, {
+  const program = netspotctlProgram((program) => ({
     client: async () => {
       if (client !== undefined) return client;
-      const flags = program.opts<GlobalFlags>();
+      const flags = program.opts<CtlGlobalFlags>();
       const token = flags.tokenFile === undefined ? undefined : await readTokenFile(flags.tokenFile);
+      // Loaded on the first request: --help and usage errors do not pay for the HTTP client (undici).
+      const { ApiClient } = await import('../ctl/api-client.js');
       client = new ApiClient(parseEndpoint(flags.endpoint), token);
       return client;
     },
-    json: () => program.opts<GlobalFlags>().json === true,
+    json: () => program.opts<CtlGlobalFlags>().json === true,
     out: (text) => void process.stdout.write(text + '\n'),
-  });
+  }));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -4,7 +4,7 @@ import { ConfigSchema } from './schema.js';
 import { defaultConfig, getKey } from './load.js';
 import { statNames } from '../stats/index.js';
 
-function tomlValue(v: unknown): string {
+export function tomlValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(tomlValue).join(', ')}]`;
   return String(v);

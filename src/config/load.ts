@@ -162,9 +162,32 @@ export function validateConfig(cfg: unknown): Config {
     const stats = ownValue(analyzer, 'stats');
     if (Array.isArray(stats) && stats.includes(ALL_STATS)) setOwn(analyzer, 'stats', expandStats(stats as string[]));
   }
+  // Statistics are upper case: an unknown upper-case [spot.X] is a typo, not a Zeek feature.
+  const spot = getKey(cfg, 'spot');
+  if (isTable(spot)) {
+    for (const [k, v] of Object.entries(spot)) {
+      if (isTable(v) && !statNames.includes(k) && /^[A-Z]/.test(k)) problems.push(`unknown config key "spot.${k}" (no such statistic)`);
+    }
+  }
   for (const e of Value.Errors(ConfigSchema, cfg)) {
     // Array items are reported by index (analyzer.stats.1): name the key itself.
     const key = e.path.replace(/^\//, '').replaceAll('/', '.').replace(/\.\d+$/, '');
+    // [spot."dns.count"]: the feature's name holds dots; its keys are those of [spot].
+    const spotTable = /^spot\/([^/]+)/.exec(e.path.replace(/^\//, ''));
+    if (spotTable !== null && (spotTable[1] === '__proto__' || spotTable[1] === 'constructor' || spotTable[1] === 'prototype')) {
+      problems.push(`unknown config key "spot.${spotTable[1]}"`);
+      continue;
+    }
+    if (spotTable !== null && spotTable[0] === e.path.replace(/^\//, '') && schemaOfKey(`spot.${spotTable[1]}`) === undefined) {
+      problems.push(`unknown config key "spot.${spotTable[1]}"`);
+      continue;
+    }
+    const feature = /^spot\/([^/]+)\/([^/]+)$/.exec(e.path.replace(/^\//, ''));
+    if (feature !== null && !statNames.includes(feature[1]) && schemaOfKey(`spot.${feature[2]}`) !== undefined) {
+      const expected = (schemaOfKey(`spot.${feature[2]}`) as { expected?: string }).expected ?? e.message.toLowerCase();
+      problems.push(`bad value for spot."${feature[1]}".${feature[2]}: ${JSON.stringify(e.value)} (expected ${expected})`);
+      continue;
+    }
     const keySchema = schemaOfKey(key);
     if (keySchema === undefined) {
       problems.push(`unknown config key "${key}"`);

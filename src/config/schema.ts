@@ -12,6 +12,7 @@ import {
   DURATION_PATTERN, FLUSH_TIMEOUT_EXPECTED, FLUSH_TIMEOUT_MAX_NS, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS, TIMEOUT_EXPECTED, TIMEOUT_MAX_NS,
 } from './duration.js';
 import { SPOT_CONFIG_DEFAULTS as SPOT, DEFAULT_REBASE_AFTER } from '../spot/index.js';
+import { ZeekSchema, type ZeekSettings } from '../zeek/zeek-config.js';
 
 // The range of each duration key (minNs..maxNs) is checked on the parsed value by
 // validateConfig (load.ts), for every key declared with `duration`.
@@ -70,6 +71,16 @@ export const AnalyzerSchema = Type.Object(
       description: 'periods without an alarm of a statistic that end its episode',
       expected: 'a positive integer',
     }),
+    state_file: Type.String({
+      default: '',
+      description: 'file the detectors are saved to (every state_every periods and at the end) and restored from at start ' +
+        'when its statistics, period and SPOT parameters match, so that a restart does not recalibrate; empty = off',
+      expected: 'a file path', output: true,
+    }),
+    state_every: Type.Integer({
+      default: 60, minimum: 1,
+      description: 'periods between two saves of state_file', expected: 'a positive integer',
+    }),
   },
   { additionalProperties: false, description: 'What is computed from the counters' },
 );
@@ -100,7 +111,14 @@ for (const n of statNames) perStat[n] = Type.Optional(SpotOverrideSchema);
 
 export const SpotSchema = Type.Object(
   { ...spotKeys, ...perStat },
-  { additionalProperties: false, description: 'SPOT detectors: defaults for every statistic, overridden in [spot.STAT]' },
+  {
+    // Other tables are Zeek features and stats.log fields ([spot."dns.count"], [spot.pkts_proc]):
+    // their names are only known at run time; validateConfig refuses upper-case ones (typos of statistics).
+    additionalProperties: Type.Partial(SpotParamsSchema, {
+      additionalProperties: false, expected: 'a table of SPOT keys for a Zeek feature or stats.log field (it is no [spot] key)',
+    }),
+    description: 'SPOT detectors: defaults for every statistic, overridden in [spot.STAT] (or [spot."FEATURE"] for Zeek)',
+  },
 ) as unknown as TObject<typeof spotKeys & Record<string, typeof SpotOverrideSchema>>;
 
 export const ConsoleExporterSchema = Type.Object(
@@ -186,13 +204,14 @@ export const ExporterSchema = Type.Object(
 );
 
 export const ConfigSchema = Type.Object(
-  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema },
+  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema, zeek: ZeekSchema },
   { additionalProperties: false },
 );
 
 export interface Config {
   miner: Static<typeof MinerSchema>;
-  analyzer: { period: string; stats: string[]; context_top: number; episode_gap: number };
+  analyzer: { period: string; stats: string[]; context_top: number; episode_gap: number; state_file: string; state_every: number };
   exporter: Static<typeof ExporterSchema>;
   spot: SpotParams & { [stat: string]: Partial<SpotParams> | number | boolean };
+  zeek: ZeekSettings;
 }

@@ -5,14 +5,9 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { formatEndpoint, type Endpoint } from '../server/endpoint.js';
 import { SseParser, type SseEvent } from './sse-parser.js';
+import { CtlError } from './ctl-error.js';
 
-/** A failure to report and exit with `exitCode` (1: unreachable or refused, 2: bad request). */
-export class CtlError extends Error {
-  override name = 'CtlError';
-  constructor(message: string, readonly exitCode: number, readonly details: string[] = []) {
-    super(message);
-  }
-}
+export { CtlError };
 
 export interface ApiResponse {
   status: number;

@@ -1,6 +1,6 @@
 /**
  * The pipeline: packets from a source are decoded and counted; at each period boundary the
- * analyzer closes the period and the exporters receive its records.
+ * analyzer measures the period and the back end judges it and feeds the exporters.
  *
  * Files follow the capture's clock: periods are [t0 + k·p, t0 + (k+1)·p) with t0 the first
  * packet, every period is emitted (empty ones too) and the last, partial one at the end.
@@ -16,8 +16,8 @@ import type { PacketBatch, PacketSource } from '../source/packet-batch.js';
 import { PacketSummary } from '../decode/packet-summary.js';
 import { decodePacket } from '../decode/packet-decoder.js';
 import type { Counter, PeriodInfo } from '../counters/index.js';
-import type { Analyzer, PeriodResult } from '../analyzer/analyzer.js';
-import type { Exporter } from '../exporters/index.js';
+import type { Analyzer } from '../analyzer/analyzer.js';
+import type { Backend } from '../backend/backend.js';
 
 /** A jump in capture time longer than this many periods is skipped, not filled. */
 export const MAX_EMPTY_PERIODS = 100_000;
@@ -38,15 +38,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface PipelineOptions {
   source: PacketSource;
   analyzer: Analyzer;
-  exporters: readonly Exporter[];
+  /** Judges the statistics, builds the records, feeds the exporters. */
+  backend: Backend;
   /** Period length, nanoseconds. */
   periodNs: number;
   /** Live sources: stop after this long without a packet, nanoseconds (0 = never). */
   idleTimeoutNs?: number;
   /** Non-fatal problems (time jumps, drops) as they happen. */
   onWarning?: (message: string) => void;
-  /** Every closed period, after the exporters had it (the server's live feed, summaries). */
-  onPeriod?: (result: PeriodResult) => void;
   /** Periods closed before yielding to the event loop (default PERIODS_PER_SLICE; tests force it small). */
   periodsPerSlice?: number;
 }
@@ -92,9 +91,14 @@ export class Pipeline {
   private sliceClosed = 0;
   private sliceStartMs = 0;
 
-  readonly state: PipelineStatus = {
-    running: false, packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0,
-  };
+  // The packet front end's own counts; periods and alarms are the back end's.
+  private readonly own = { running: false, packets: 0, malformed: 0, dropped: 0 };
+
+  /** The run so far (a fresh object; alarmsByStat is the back end's live table). */
+  get state(): PipelineStatus {
+    const b = this.opts.backend.state;
+    return { ...this.own, periods: b.periods, alarms: b.alarms, alarmsByStat: b.alarmsByStat };
+  }
 
   constructor(private readonly opts: PipelineOptions) {
     this.counters = opts.analyzer.packetCounters;
@@ -105,7 +109,7 @@ export class Pipeline {
   /** Runs until the source ends or `stop()`; emits the last period and flushes every exporter. */
   async run(): Promise<PipelineStatus> {
     const { source } = this.opts;
-    this.state.running = true;
+    this.own.running = true;
     try {
       if (source.live) this.startWallClock();
       const stopped = new Promise<null>((resolve) => (this.wakeStop = () => resolve(null)));
@@ -137,7 +141,7 @@ export class Pipeline {
       if (this.timer !== undefined) clearTimeout(this.timer);
       // Whatever was counted is emitted, also after an error or a stop.
       if (this.started) this.closePeriod(true);
-      this.state.running = false;
+      this.own.running = false;
     }
     return this.state;
   }
@@ -189,8 +193,8 @@ export class Pipeline {
       malformed += summary.malformed;
       for (let c = 0; c < nc; c++) counters[c].process!(summary);
     }
-    this.state.packets += i - from;
-    this.state.malformed += malformed;
+    this.own.packets += i - from;
+    this.own.malformed += malformed;
     return i;
   }
 
@@ -255,11 +259,11 @@ export class Pipeline {
   }
 
   /**
-   * Ends the current period: analyzer, exporters, then the next period starts. `partial`: the
+   * Ends the current period: analyzer, then the back end (detectors, records, exporters), then the next period starts. `partial`: the
    * input ends inside it; it then covers [start, last packet] (files) or [start, now] (live).
    */
   private closePeriod(partial = false): void {
-    const { source, analyzer, exporters } = this.opts;
+    const { source, analyzer, backend } = this.opts;
     if (this.markMs === this.markMs) {
       const now = performance.now();
       this.busyMs += now - this.markMs;
@@ -279,27 +283,14 @@ export class Pipeline {
     this.lastReceived = st.received;
     this.busyMs = 0;
     if (info.dropped > 0) {
-      this.state.dropped += info.dropped;
+      this.own.dropped += info.dropped;
       this.opts.onWarning?.(`${info.dropped} packets dropped by the capture during the last period`);
     }
     const timeNs =
       BigInt(this.t0Sec) * 1_000_000_000n + BigInt(this.t0Nsec) + BigInt(Math.round(startNs + coveredNs));
-    let result = analyzer.endPeriod(timeNs, info);
-    // The input ends with this period: so does every episode still open.
-    if (partial) result = { ...result, episodes: [...result.episodes, ...analyzer.finishEpisodes()] };
-    for (const e of exporters) {
-      e.data(result.record);
-      for (const a of result.alarms) e.alarm(a);
-      if (e.episode !== undefined) for (const ep of result.episodes) e.episode(ep);
-      e.flush();
-    }
-    this.state.periods++;
-    for (const a of result.alarms) {
-      this.state.alarms++;
-      this.state.alarmsByStat[a.stat] = (this.state.alarmsByStat[a.stat] ?? 0) + 1;
-    }
+    const m = analyzer.endPeriod(info);
+    backend.judge(timeNs, m.values, { counters: m.counters, partial, context: m.context });
     this.periodEnd += this.periodNs;
-    this.opts.onPeriod?.(result);
   }
 
   /** How much of the current period (starting at `startNs`) the input covered before it ended. */

@@ -6,11 +6,14 @@
 import type { Config } from '../config/schema.js';
 import { parseDuration, PERIOD_EXPECTED, PERIOD_MAX_NS, PERIOD_MIN_NS } from '../config/duration.js';
 import type { PacketSource } from '../source/packet-batch.js';
-import { Analyzer, type PeriodResult } from '../analyzer/analyzer.js';
+import { Analyzer } from '../analyzer/analyzer.js';
+import { detectorParams } from '../analyzer/stat-detector.js';
+import { Backend, stateFileOptions, type PeriodResult } from '../backend/backend.js';
 import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
 import { UsageError } from '../util/errors.js';
+import type { RunProgress, RunSession } from '../backend/run-session.js';
 import { refuseSharedFiles, type NamedFile } from '../util/file-identity.js';
 
 export interface SessionHooks {
@@ -22,10 +25,12 @@ export interface SessionHooks {
   exporters?: readonly Exporter[];
 }
 
-export class Session {
+export class Session implements RunSession {
+  readonly input = 'packets' as const;
   private constructor(
     readonly source: PacketSource,
     readonly analyzer: Analyzer,
+    readonly backend: Backend,
     readonly exporters: readonly Exporter[],
     readonly pipeline: Pipeline,
     readonly periodNs: number,
@@ -40,17 +45,23 @@ export class Session {
     const source = await openSource(cfg);
     let exporters: Exporter[] = [];
     try {
-      const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters, onWarning: hooks.onWarning });
+      const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters });
       exporters = [...createExporters(cfg, { onWarning: hooks.onWarning }), ...(hooks.exporters ?? [])];
+      const backend = new Backend({
+        series: source.name, exporters, params: (name) => detectorParams(cfg, name), onPeriod: hooks.onPeriod, onWarning: hooks.onWarning, episodeGap: cfg.analyzer.episode_gap,
+        stateFile: stateFileOptions(cfg, cfg.analyzer.period, 'analyzer.period'),
+      });
+      backend.watch(analyzer.judgedStats());
+      await backend.restoreState();
       // Before any output is truncated: no output may be the input or another output.
       const files: NamedFile[] = source.live ? [] : [{ key: 'miner.device', path: cfg.miner.device }];
       for (const e of exporters) files.push(...(e.outputFiles?.(source.name) ?? []));
       await refuseSharedFiles(files);
       for (const e of exporters) await e.start(source.name);
       const pipeline = new Pipeline({
-        source, analyzer, exporters, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning, onPeriod: hooks.onPeriod,
+        source, analyzer, backend, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
       });
-      return new Session(source, analyzer, exporters, pipeline, periodNs);
+      return new Session(source, analyzer, backend, exporters, pipeline, periodNs);
     } catch (err) {
       await Promise.allSettled(exporters.map((e) => e.close()));
       await source.close();
@@ -75,14 +86,37 @@ export class Session {
     return status;
   }
 
-  /** Closes the source and the exporters; resolves to the first failure, if any. */
+  /**
+   * Closes the source, the exporters and the back end (its last analyzer.state_file save, after the
+   * last period was judged); resolves to the first failure, if any.
+   */
   private async closeAll(): Promise<unknown> {
-    const results = await Promise.allSettled([this.source.close(), ...this.exporters.map((e) => e.close())]);
+    // The episodes still open end with the input, before the exporters close.
+    const ended = (async () => this.backend.finish())();
+    const results = await Promise.allSettled([ended, this.source.close(), ...this.exporters.map((e) => e.close()), this.backend.close()]);
     return results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
   }
 
   stop(): void {
     this.pipeline.stop();
+  }
+
+  get series(): string {
+    return this.source.name;
+  }
+
+  get live(): boolean {
+    return this.source.live;
+  }
+
+  watched(): string[] {
+    return this.backend.names();
+  }
+
+  progress(): RunProgress {
+    const s = this.pipeline.state;
+    const src = this.source.stats();
+    return { ...s, bytesRead: src.bytesRead, bytesTotal: src.bytesTotal, records: 0, badLines: 0, lateRecords: 0 };
   }
 
   /** Delivery figures of the exporters that report them (network exporters). */

@@ -1,6 +1,6 @@
 /**
  * One record per incident: consecutive alarms of one statistic (see
- * src/analyzer/episode-tracker.ts for when an episode starts and ends).
+ * src/backend/episode-tracker.ts for when an episode starts and ends).
  */
 import type { AlarmContext } from './alarm-context.js';
 import { alarmContextToJson } from './alarm-context.js';

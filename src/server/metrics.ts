@@ -53,6 +53,12 @@ export function renderMetrics(ctl: RunController): string {
   out.push(`netspot_malformed_packets_total ${totals.malformed}`);
   family('netspot_dropped_packets_total', 'counter', 'packets dropped by the capture (live)');
   out.push(`netspot_dropped_packets_total ${totals.dropped}`);
+  family('netspot_zeek_records_total', 'counter', 'Zeek log records read');
+  out.push(`netspot_zeek_records_total ${totals.records}`);
+  family('netspot_zeek_bad_lines_total', 'counter', 'Zeek log lines that were no records (skipped)');
+  out.push(`netspot_zeek_bad_lines_total ${totals.badLines}`);
+  family('netspot_zeek_late_records_total', 'counter', 'Zeek records later than zeek.lateness (not used)');
+  out.push(`netspot_zeek_late_records_total ${totals.lateRecords}`);
   family('netspot_runs_total', 'counter', 'runs that ended since the server started');
   out.push(`netspot_runs_total ${totals.runs}`);
   family('netspot_sse_clients', 'gauge', 'event streams (/api/events) being written to');

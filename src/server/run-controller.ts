@@ -6,7 +6,8 @@
 import type { Config } from '../config/schema.js';
 import { mergeConfig, validateConfig } from '../config/load.js';
 import { Session } from '../pipeline/session.js';
-import type { PipelineStatus } from '../pipeline/pipeline.js';
+import { ZeekSession } from '../zeek/zeek-session.js';
+import type { RunProgress, RunSession } from '../backend/run-session.js';
 import type { ExporterHealth } from '../exporters/index.js';
 import type { AlarmRecord, DataRecord, EpisodeRecord, StatOutcome } from '../records/index.js';
 import { alarmRecordToJson, dataRecordToJson, episodeRecordToJson } from '../records/index.js';
@@ -21,12 +22,14 @@ import type { OutputDir, PathProblem } from './output-dir.js';
 
 type Phase = Status['state'];
 
-/** The pipeline's counts summed over every run of the server's life. */
-export type Totals = Omit<PipelineStatus, 'running'> & {
+/** The runs' counts summed over every run of the server's life. */
+export type Totals = Omit<RunProgress, 'running' | 'bytesRead' | 'bytesTotal'> & {
   runs: number;
   /** Records sent and dropped per network exporter. */
   exporters: Record<string, { sent: number; dropped: number }>;
 };
+
+const TOTAL_KEYS = ['packets', 'periods', 'alarms', 'malformed', 'dropped', 'records', 'badLines', 'lateRecords'] as const;
 
 export interface Latest {
   timeNs: bigint;
@@ -51,17 +54,19 @@ export interface RunControllerOptions {
 export class RunController {
   private config: Config;
   private phase: Phase = 'idle';
-  private session: Session | undefined;
+  private session: RunSession | undefined;
   private done: Promise<void> = Promise.resolve();
   private starting: Promise<unknown> = Promise.resolve();
   private stopAsked = false;
   private run = {
-    device: null as string | null, series: null as string | null, live: false, stats: [] as string[],
+    input: 'packets' as Status['input'], device: null as string | null, series: null as string | null, live: false, stats: [] as string[],
     startedAt: null as string | null, endedAt: null as string | null,
     end: null as Status['end'], error: null as string | null,
   };
   /** Totals of the runs that ended; the current run adds its own live figures. */
-  private readonly past: Totals = { packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, runs: 0, exporters: {} };
+  private readonly past: Totals = {
+    packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, records: 0, badLines: 0, lateRecords: 0, runs: 0, exporters: {},
+  };
   /** Latest data record of the current or last run. */
   latest: Latest | undefined;
   readonly alarms: RecordLog<AlarmRecord>;
@@ -108,9 +113,9 @@ export class RunController {
   }
 
   status(): Status {
-    const cur = this.session?.pipeline.state;
-    const src = this.session?.source.stats();
-    const alarmsByStat = { ...(cur?.alarmsByStat ?? {}) };
+    const cur = this.session?.progress();
+    // A Zeek run learns stats.log fields as they come.
+    if (cur !== undefined && this.session !== undefined && this.run.input === 'zeek') this.run.stats = this.session.watched();
     return {
       running: this.isRunning,
       state: this.phase,
@@ -119,11 +124,14 @@ export class RunController {
       packets: cur?.packets ?? 0,
       periods: cur?.periods ?? 0,
       alarms: cur?.alarms ?? 0,
-      alarmsByStat,
+      alarmsByStat: { ...(cur?.alarmsByStat ?? {}) },
       malformed: cur?.malformed ?? 0,
       dropped: cur?.dropped ?? 0,
-      bytesRead: src?.bytesRead ?? 0,
-      bytesTotal: src?.bytesTotal ?? 0,
+      bytesRead: cur?.bytesRead ?? 0,
+      bytesTotal: cur?.bytesTotal ?? 0,
+      records: cur?.records ?? 0,
+      badLines: cur?.badLines ?? 0,
+      lateRecords: cur?.lateRecords ?? 0,
       exporters: this.exporterHealth(),
     };
   }
@@ -136,13 +144,9 @@ export class RunController {
   /** Lifetime totals over every run (monotonic, for Prometheus counters). */
   totals(): Totals {
     const t = structuredClone(this.past);
-    const cur = this.isRunning ? this.session?.pipeline.state : undefined;
+    const cur = this.isRunning ? this.session?.progress() : undefined;
     if (cur !== undefined) {
-      t.packets += cur.packets;
-      t.periods += cur.periods;
-      t.alarms += cur.alarms;
-      t.malformed += cur.malformed;
-      t.dropped += cur.dropped;
+      for (const k of TOTAL_KEYS) t[k] += cur[k];
       for (const [k, v] of Object.entries(cur.alarmsByStat)) t.alarmsByStat[k] = (t.alarmsByStat[k] ?? 0) + v;
       addExporterTotals(t, this.exporterHealth());
     }
@@ -153,19 +157,20 @@ export class RunController {
   async start(): Promise<Status> {
     if (this.isRunning) throw new ApiError(409, `already running (${this.run.device}): stop it first`);
     const cfg = structuredClone(this.config);
-    if (cfg.analyzer.stats.length === 0) {
+    // The config names the front end: Zeek logs when zeek.logs is set, packets otherwise.
+    const zeek = cfg.zeek.logs.length > 0;
+    if (!zeek && cfg.analyzer.stats.length === 0) {
       throw new ApiError(409, 'no statistic loaded: set analyzer.stats (POST /api/config) before starting');
     }
     const previous = this.phase;
     this.phase = 'starting';
     this.stopAsked = false;
-    let session: Session;
-    const opening = this.checkOutputs(cfg).then(() =>
-      Session.open(cfg, {
-        onWarning: this.opts.onWarning,
-        exporters: [new LiveFeed({ onData: (r) => this.onData(r), onAlarm: (a) => this.onAlarm(a), onEpisode: (e) => this.onEpisode(e) })],
-      }),
-    );
+    let session: RunSession;
+    const hooks = {
+      onWarning: this.opts.onWarning,
+      exporters: [new LiveFeed({ onData: (r: DataRecord) => this.onData(r), onAlarm: (a: AlarmRecord) => this.onAlarm(a), onEpisode: (e: EpisodeRecord) => this.onEpisode(e) })],
+    };
+    const opening = this.checkOutputs(cfg).then((): Promise<RunSession> => (zeek ? ZeekSession.open(cfg, hooks) : Session.open(cfg, hooks)));
     this.starting = opening.catch(() => undefined);
     try {
       session = await opening;
@@ -178,7 +183,8 @@ export class RunController {
     this.session = session;
     this.latest = undefined;
     this.run = {
-      device: cfg.miner.device, series: session.source.name, live: session.source.live, stats: [...cfg.analyzer.stats],
+      input: session.input, device: zeek ? cfg.zeek.logs.join(' ') : cfg.miner.device, series: session.series, live: session.live,
+      stats: zeek ? session.watched() : [...cfg.analyzer.stats],
       startedAt: new Date().toISOString(), endedAt: null, end: null, error: null,
     };
     this.phase = 'running';
@@ -225,14 +231,11 @@ export class RunController {
   }
 
   private ended(end: 'completed' | 'stopped' | 'failed', error: string | null): void {
-    const st = this.session?.pipeline.state;
+    const st = this.session?.progress();
     if (st !== undefined) {
-      this.past.packets += st.packets;
-      this.past.periods += st.periods;
-      this.past.alarms += st.alarms;
-      this.past.malformed += st.malformed;
-      this.past.dropped += st.dropped;
+      for (const k of TOTAL_KEYS) this.past[k] += st[k];
       for (const [k, v] of Object.entries(st.alarmsByStat)) this.past.alarmsByStat[k] = (this.past.alarmsByStat[k] ?? 0) + v;
+      if (this.run.input === 'zeek' && this.session !== undefined) this.run.stats = this.session.watched();
       addExporterTotals(this.past, this.exporterHealth());
     }
     this.past.runs++;

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config/load.js';
 import { Analyzer } from '../../src/analyzer/analyzer.js';
+import { detectorParams } from '../../src/analyzer/stat-detector.js';
+import { Backend } from '../../src/backend/backend.js';
 import { PacketSummary } from '../../src/decode/packet-summary.js';
 import { writePcap } from '../support/capture-writer.js';
 import { materialize, prng, type PacketSpec } from '../fixtures/scenario.js';
@@ -11,14 +13,16 @@ import { runCapture, tempFile } from '../support/run-capture.js';
 test('PERF is recorded every period but never judged: a speed spike raises no alarm', async () => {
   const cfg = await loadConfig({ overrides: [['analyzer.stats', 'PERF'], ['spot.n_init', 20], ['spot.depth', 0]] });
   const analyzer = new Analyzer(cfg, 'test');
+  const backend = new Backend({ series: 'test', exporters: [], params: (n) => detectorParams(cfg, n) });
+  backend.watch(analyzer.judgedStats());
+  assert.deepEqual(backend.names(), [], 'no detector for PERF');
   const summary = new PacketSummary();
   const rnd = prng(5);
   const realSeconds = [...Array.from({ length: 60 }, () => 0.01 * (1 + rnd() / 10)), 1e-6, 0.01];
   realSeconds.forEach((real, k) => {
     for (let i = 0; i < 100; i++) for (const c of analyzer.packetCounters) c.process!(summary);
-    const { record, alarms } = analyzer.endPeriod(BigInt(k + 1) * 1_000_000_000n, {
-      sourceSeconds: 1, realSeconds: real, dropped: 0, received: 0, partial: false,
-    });
+    const m = analyzer.endPeriod({ sourceSeconds: 1, realSeconds: real, dropped: 0, received: 0, partial: false });
+    const { record, alarms } = backend.judge(BigInt(k + 1) * 1_000_000_000n, m.values, { counters: m.counters });
     assert.deepEqual(alarms, [], `period ${k}`);
     assert.deepEqual(record.stats.map((s) => ({ ...s })), [{ name: 'PERF', value: 100 / real, up: NaN, down: NaN, status: 'NOT_JUDGED' }]);
   });

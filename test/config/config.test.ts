@@ -59,10 +59,19 @@ test('netspot defaults is valid TOML that loads back to the defaults', async () 
   const file = tempFile('d.toml', text);
   assert.deepEqual(await loadConfig({ file }), await loadConfig());
   const parsed = parse(text) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(parsed).sort(), ['analyzer', 'exporter', 'miner', 'spot']);
+  assert.deepEqual(Object.keys(parsed).sort(), ['analyzer', 'exporter', 'miner', 'spot', 'zeek']);
   for (const { key } of configKeys().filter((k) => !/^spot\.[A-Z_]+\./.test(k.key))) {
     assert.ok(text.includes(`${key.split('.').pop()} = `), `defaults mention ${key}`);
   }
+});
+
+test('[spot."FEATURE"] tables set Zeek features and stats.log fields; an unknown upper-case name is a typo', async () => {
+  const ok = tempFile('z.toml', '[spot."dns.ratio(rcode_name=NXDOMAIN)"]\nq = 1e-5\n[spot.pkts_proc]\nn_init = 100\n');
+  const cfg = await loadConfig({ file: ok });
+  assert.deepEqual(cfg.spot['dns.ratio(rcode_name=NXDOMAIN)'], { q: 1e-5 });
+  assert.deepEqual(cfg.spot.pkts_proc, { n_init: 100 });
+  await assert.rejects(loadConfig({ file: tempFile('t.toml', '[spot.R_SYNN]\nq = 1e-5\n') }), /unknown config key "spot\.R_SYNN" \(no such statistic\)/);
+  await assert.rejects(loadConfig({ file: tempFile('q.toml', '[spot."dns.count"]\nq = 5\n') }), /bad value for spot\."dns\.count"\.q: 5 \(expected a number in \(0, 1\)\)/);
 });
 
 test('__proto__, constructor and prototype keys are unknown keys and never touch Object.prototype', async () => {

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { Session } from '../../src/pipeline/session.js';
 import type { Exporter } from '../../src/exporters/index.js';
-import type { AlarmRecord, DataRecord } from '../../src/records/index.js';
+import type { AlarmRecord, DataRecord, EpisodeRecord } from '../../src/records/index.js';
 import type { PipelineStatus } from '../../src/pipeline/pipeline.js';
 
 export class CollectingExporter implements Exporter {
   readonly name = 'test';
   readonly records: DataRecord[] = [];
   readonly alarms: AlarmRecord[] = [];
+  readonly episodes: EpisodeRecord[] = [];
   flushes = 0;
   async start(): Promise<void> {}
   data(r: DataRecord): void {
@@ -19,6 +20,9 @@ export class CollectingExporter implements Exporter {
   }
   alarm(a: AlarmRecord): void {
     this.alarms.push(a);
+  }
+  episode(e: EpisodeRecord): void {
+    this.episodes.push(e);
   }
   flush(): void {
     this.flushes++;

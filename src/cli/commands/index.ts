@@ -10,7 +10,8 @@ import * as spot from './spot.js';
 import * as defaults from './defaults.js';
 import * as ls from './ls.js';
 import * as serve from './serve.js';
+import * as zeek from './zeek.js';
 import * as evaluate from './eval.js';
 
 /** Every sub-command, in the order `netspot --help` lists them. */
-export const commandModules: readonly CommandModule[] = [run, serve, spot, evaluate, defaults, ls];
+export const commandModules: readonly CommandModule[] = [run, serve, zeek, spot, evaluate, defaults, ls];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EpisodeTracker, type EpisodeAlarm } from '../../src/analyzer/episode-tracker.js';
+import { EpisodeTracker, type EpisodeAlarm } from '../../src/backend/episode-tracker.js';
 import { episodeRecordToJson, type EpisodeRecord } from '../../src/records/episode-record.js';
 
 const S = 1_000_000_000n;
