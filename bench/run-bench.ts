@@ -4,6 +4,7 @@
  * doing the same reading, parsing and counting:
  *   npm run bench:run [-- CAPTURE] [--stats ten|all|A,B,...]
  *   npm run bench:run -- [CAPTURE] --compare N
+ *   npm run bench:run -- [CAPTURE] --context N
  *   npm run bench:run -- [CAPTURE] --influxdb
  * CAPTURE defaults to bench/data/mixed-5m.pcap (generated if absent); --stats to NetSpot's ten
  * statistics (`all`: every statistic, PERF included). Each side runs three times as a fresh
@@ -11,6 +12,8 @@
  * next to the peak RSS on a capture five times smaller, to show that memory does not grow with
  * the capture. --compare N instead runs the ten and all statistics alternately N times each
  * (alternating cancels the drift of a shared machine's load) and reports every pair's ratio.
+ * --context N does the same for the alarm context: analyzer.context_top 5 (the default)
+ * against 0 (no per-packet top talkers), N alternating pairs.
  * --influxdb compares file output alone with file output plus the InfluxDB exporter (data and
  * alarms) writing to a private influxd (Debian's influxdb), runs alternating.
  */
@@ -21,15 +24,18 @@ import { join } from 'node:path';
 import { NETSPOT_STATS, statNames } from '../src/stats/index.js';
 import { Influxd } from '../test/support/servers.js';
 
-function parseArgs(argv: string[]): { capture: string; stats: string[]; compare: number; influxdb: boolean } {
-  const out = { capture: 'bench/data/mixed-5m.pcap', stats: [...NETSPOT_STATS], compare: 0, influxdb: false };
+function parseArgs(argv: string[]): { capture: string; stats: string[]; compare: number; context: number; influxdb: boolean } {
+  const out = { capture: 'bench/data/mixed-5m.pcap', stats: [...NETSPOT_STATS], compare: 0, context: 0, influxdb: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--stats') out.stats = statList(argv[++i]);
     else if (argv[i] === '--influxdb') out.influxdb = true;
     else if (argv[i] === '--compare') {
       out.compare = Number(argv[++i]);
       if (!Number.isInteger(out.compare) || out.compare < 1) throw new Error(`--compare: expected a positive integer, got ${argv[i]}`);
-    } else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]} (expected --stats, --compare, --influxdb)`);
+    } else if (argv[i] === '--context') {
+      out.context = Number(argv[++i]);
+      if (!Number.isInteger(out.context) || out.context < 1) throw new Error(`--context: expected a positive integer, got ${argv[i]}`);
+    } else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]} (expected --stats, --compare, --context, --influxdb)`);
     else out.capture = argv[i];
   }
   return out;
@@ -77,18 +83,35 @@ function netspotRun(path: string, stats = args.stats, extra: string[] = []): { p
  */
 function compare(n: number): void {
   const ten = [...NETSPOT_STATS], all = [...statNames];
-  netspotRun(capture, ten); // warms the page cache
+  alternate(n, ['ten', () => netspotRun(capture, ten)], ['all', () => netspotRun(capture, all)], `all (${all.length} statistics) vs NetSpot's ten`);
+}
+
+/** Alarm context (analyzer.context_top 5, the default) against none (0), alternately. */
+function compareContext(n: number): void {
+  alternate(
+    n,
+    ['no context', () => netspotRun(capture, args.stats, ['--analyzer.context_top', '0'])],
+    ['context 5', () => netspotRun(capture, args.stats, ['--analyzer.context_top', '5'])],
+    'context_top 5 vs 0',
+  );
+}
+
+type Run = ReturnType<typeof netspotRun>;
+
+/** `n` pairs of runs a then b; the rate of b relative to a, by wall clock and by CPU time. */
+function alternate(n: number, [aName, runA]: [string, () => Run], [bName, runB]: [string, () => Run], title: string): void {
+  runA(); // warms the page cache
   const wall: number[] = [], cpu: number[] = [];
   for (let i = 1; i <= n; i++) {
-    const a = netspotRun(capture, ten), b = netspotRun(capture, all);
+    const a = runA(), b = runB();
     wall.push(b.pps / a.pps);
     cpu.push(a.cpu / b.cpu);
     console.log(
-      `pair ${i}: ten ${(a.pps / 1e6).toFixed(2)} Mpkt/s, ${a.cpu.toFixed(2)} s CPU; all ${(b.pps / 1e6).toFixed(2)} Mpkt/s, ${b.cpu.toFixed(2)} s CPU ` +
-        `(peak RSS ${a.rss} / ${b.rss} MiB): all at ${pct(b.pps / a.pps)} by wall clock, ${pct(a.cpu / b.cpu)} by CPU time`,
+      `pair ${i}: ${aName} ${(a.pps / 1e6).toFixed(2)} Mpkt/s, ${a.cpu.toFixed(2)} s CPU; ${bName} ${(b.pps / 1e6).toFixed(2)} Mpkt/s, ${b.cpu.toFixed(2)} s CPU ` +
+        `(peak RSS ${a.rss} / ${b.rss} MiB): ${bName} at ${pct(b.pps / a.pps)} by wall clock, ${pct(a.cpu / b.cpu)} by CPU time`,
     );
   }
-  console.log(`\nall (${all.length} statistics) vs NetSpot's ten, ${n} alternating pairs:`);
+  console.log(`\n${title}, ${n} alternating pairs:`);
   for (const [what, xs] of [['wall clock', wall], ['CPU time', cpu]] as const) {
     const s = [...xs].sort((x, y) => x - y);
     console.log(`  by ${what}: median ${pct(s[Math.floor((n - 1) / 2)])}, range ${pct(s[0])}-${pct(s[n - 1])}`);
@@ -103,6 +126,10 @@ function main(): void {
   if (!existsSync(capture)) sh(process.execPath, ['dist/bench/gen-capture.js', '--out', capture]);
   if (args.compare > 0) {
     compare(args.compare);
+    return;
+  }
+  if (args.context > 0) {
+    compareContext(args.context);
     return;
   }
   if (!existsSync(small)) sh(process.execPath, ['dist/bench/gen-capture.js', '--packets', '1000000', '--duration', '60', '--out', small]);
@@ -121,7 +148,7 @@ function main(): void {
     console.log(`netspot run ${i}: ${r.summary} | ${(packets / r.cpu / 1e6).toFixed(2)} Mpkt per CPU s | peak RSS ${r.rss} MiB`);
     if (r.pps > best.pps) best = r;
     bestCpu = Math.max(bestCpu, packets / r.cpu);
-    const n = netspotRun(capture, ['--analyzer.context_top', '0']);
+    const n = netspotRun(capture, args.stats, ['--analyzer.context_top', '0']);
     console.log(`netspot run ${i}, context_top 0: ${n.summary} | ${(packets / n.cpu / 1e6).toFixed(2)} Mpkt per CPU s | peak RSS ${n.rss} MiB`);
     if (n.pps > bestNoContext.pps) bestNoContext = n;
     bestCpuNoContext = Math.max(bestCpuNoContext, packets / n.cpu);
