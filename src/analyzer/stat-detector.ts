@@ -3,8 +3,11 @@
  * `[spot]` merged with `[spot.STAT]`.
  */
 import type { Config, SpotParams } from '../config/schema.js';
-import { DriftSpot, RebasePolicy, Status, statusName } from '../spot/index.js';
+import { DEFAULT_REBASE_AFTER, DriftSpot, RebasePolicy, Status, statusName } from '../spot/index.js';
 import type { BaselineChange } from '../records/episode-record.js';
+
+/** A detector's parameters: the SPOT keys, and the rebase policy's (spot.rebase_after, default 300). */
+export type DetectorParams = Omit<SpotParams, 'rebase_after'> & { rebase_after?: number };
 
 /** What the analyzer needs to know after a value was judged. */
 export interface Judgement {
@@ -41,10 +44,10 @@ export function detectorParams(cfg: Config, stat: string): SpotParams {
 class DriftSpotDetector implements StatDetector {
   readonly spot: DriftSpot;
   private readonly policy: RebasePolicy;
-  constructor(params: SpotParams, episodeGap: number, restored?: DriftSpot) {
+  constructor(params: DetectorParams, episodeGap: number, restored?: DriftSpot) {
     const { rebase_after, ...spot } = params;
     this.spot = restored ?? new DriftSpot(spot);
-    this.policy = new RebasePolicy(rebase_after, episodeGap, spot.depth);
+    this.policy = new RebasePolicy(rebase_after ?? DEFAULT_REBASE_AFTER, episodeGap, this.spot.config.depth);
   }
   judge(value: number): Judgement {
     const d = this.spot;
@@ -72,6 +75,6 @@ class DriftSpotDetector implements StatDetector {
  * A new detector, or one that goes on from `restored` (a detector saved with the same params).
  * `episodeGap`: quiet periods that end an episode (analyzer.episode_gap), for the rebase policy.
  */
-export function createStatDetector(params: SpotParams, episodeGap: number, restored?: DriftSpot): StatDetector {
+export function createStatDetector(params: DetectorParams, episodeGap: number, restored?: DriftSpot): StatDetector {
   return new DriftSpotDetector(params, episodeGap, restored);
 }

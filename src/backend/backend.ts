@@ -5,7 +5,8 @@
  * live feed is one of them) and keeps the run's tallies. Front ends (packets, Zeek logs) only
  * decide what the values are, when a period ends, and what context an alarm carries.
  */
-import type { Config, SpotParams } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import type { DetectorParams } from '../analyzer/stat-detector.js';
 import type { Exporter } from '../exporters/index.js';
 import { NOT_JUDGED, type AlarmContext, type AlarmRecord, type BaselineChange, type DataRecord, type EpisodeRecord, type StatOutcome } from '../records/index.js';
 import { FIT_ERROR } from '../analyzer/stat-detector.js';
@@ -34,7 +35,7 @@ export interface BackendOptions {
   series: string;
   exporters: readonly Exporter[];
   /** Detector parameters of a name (`[spot]` merged with `[spot.NAME]`, or a profile). */
-  params: (name: string) => SpotParams;
+  params: (name: string) => DetectorParams;
   /** Every judged period, after the exporters had it. */
   onPeriod?: (result: PeriodResult) => void;
   /** Non-fatal problems of the judging (a detector that cannot judge), once per name. */
@@ -148,7 +149,7 @@ export class Backend {
     this.stateWriter.save({ format: STATE_FORMAT, version: STATE_VERSION, period: sf.period, periods: this.judgedPeriods, detectors });
   }
 
-  private paramsOf(name: string): SpotParams {
+  private paramsOf(name: string): DetectorParams {
     return this.watched.get(name)?.params ?? this.opts.params(name);
   }
 

@@ -16,7 +16,7 @@
 import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DriftSpot, SnapshotError, SPOT_CONFIG_KEYS, type DriftSpotSnapshot } from '../spot/index.js';
-import type { SpotParams } from '../config/schema.js';
+import type { DetectorParams } from '../analyzer/stat-detector.js';
 import { openInputFile } from '../util/safe-open.js';
 
 export const STATE_FORMAT = 'netspot-analyzer-state';
@@ -46,7 +46,7 @@ export interface StateExpectation {
    */
   more: boolean;
   /** SPOT parameters of a name. */
-  params: (name: string) => SpotParams;
+  params: (name: string) => DetectorParams;
 }
 
 export interface RestoredState {

@@ -2,7 +2,7 @@
  * One named value under watch: its detector, the parameters it was built with (to answer
  * bro-spotd's Config and to rebuild it on Reset), and its alarm counts (bro-spotd's Status).
  */
-import type { SpotParams } from '../config/schema.js';
+import type { DetectorParams } from '../analyzer/stat-detector.js';
 import { createStatDetector, type Judgement, type StatDetector } from '../analyzer/stat-detector.js';
 import type { DriftSpot } from '../spot/index.js';
 
@@ -15,7 +15,7 @@ export class WatchedFeature {
 
   /** `restored`: a detector saved with the same parameters (analyzer.state_file) to go on from. */
   /** `episodeGap`: analyzer.episode_gap, for the rebase policy (spot.rebase_after). */
-  constructor(readonly name: string, readonly params: SpotParams, readonly episodeGap: number, restored?: DriftSpot) {
+  constructor(readonly name: string, readonly params: DetectorParams, readonly episodeGap: number, restored?: DriftSpot) {
     this.detector = createStatDetector(params, episodeGap, restored);
   }
 

@@ -8,7 +8,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { SpotParams } from '../config/schema.js';
-import { DEFAULT_REBASE_AFTER, SPOT_CONFIG_DEFAULTS, SpotParameterError, validateSpotConfig } from '../spot/index.js';
+
+/** The detector parameters a profile sets: bro-spotd's keys (the rebase policy is [spot]'s). */
+export type ProfileParams = Omit<SpotParams, 'rebase_after'>;
+import { SPOT_CONFIG_DEFAULTS, SpotParameterError, validateSpotConfig } from '../spot/index.js';
 import { UsageError } from '../util/errors.js';
 
 type Kind = 'number' | 'integer' | 'boolean';
@@ -19,7 +22,7 @@ const KEYS: Record<string, Kind> = {
 const IGNORED = new Set(['bro_type']);
 
 interface Section {
-  params: Partial<SpotParams>;
+  params: Partial<ProfileParams>;
   /** Line of each key, for errors found when the section is validated as a whole. */
   lines: Map<string, number>;
   line: number;
@@ -30,7 +33,7 @@ export interface SpotProfile {
   /** Watched features, in the profile's order (empty: the profile only sets defaults). */
   readonly features: readonly string[];
   /** Parameters of a feature: NetSpot's defaults (depth 0) < [default] < [feature]. */
-  params(feature: string): SpotParams;
+  params(feature: string): ProfileParams;
 }
 
 function convert(kind: Kind, raw: string): number | boolean | undefined {
@@ -79,10 +82,10 @@ export function parseSpotProfile(text: string, file: string): SpotProfile {
     if (!IGNORED.has(key)) (current.params as Record<string, unknown>)[key] = v;
   });
 
-  const base: SpotParams = { ...SPOT_CONFIG_DEFAULTS, depth: 0, rebase_after: DEFAULT_REBASE_AFTER };
+  const base: ProfileParams = { ...SPOT_CONFIG_DEFAULTS, depth: 0 };
   const defaults = sections.get('default');
-  const merged = new Map<string, SpotParams>();
-  const check = (name: string, s: Section | undefined, params: SpotParams): void => {
+  const merged = new Map<string, ProfileParams>();
+  const check = (name: string, s: Section | undefined, params: ProfileParams): void => {
     try {
       validateSpotConfig(params);
     } catch (err) {
@@ -91,7 +94,7 @@ export function parseSpotProfile(text: string, file: string): SpotProfile {
       throw new UsageError(`${file}:${line}: bad value for ${err.parameter} in [${name}]: ${JSON.stringify(String(err.value))} (expected ${err.allowed})`);
     }
   };
-  const withDefaults: SpotParams = { ...base, ...(defaults?.params ?? {}) };
+  const withDefaults: ProfileParams = { ...base, ...(defaults?.params ?? {}) };
   check('default', defaults, withDefaults);
   for (const [name, s] of sections) {
     if (name === 'default') continue;
