@@ -12,9 +12,15 @@
  * monitored, and a monitored key's true weight lies in [count - error, count], with
  * error <= N / capacity. With at most `capacity` distinct keys every count is exact (error 0).
  *
- * Layout: slots hold the keys and counts; a min-heap of slot numbers finds the smallest count;
- * a linear-probing hash index (a quarter full) finds a key's slot. `add` runs per packet and
- * allocates nothing; `reset` (per period) clears the index in O(capacity).
+ * Layout: slots hold the keys and counts; a linear-probing hash index (a quarter full) finds a
+ * key's slot; the slots at the smallest count (`mins`) give the key to replace. Counts only
+ * grow, so that set stays exact until it empties, and is then rebuilt by one scan of the
+ * slots. On traffic where every packet brings a new key (a spoofed flood: the costly case)
+ * every slot sits at the same count, so one scan serves `capacity` replacements; a min-heap
+ * instead sifted every replaced key from root to leaf, three quarters of the cost of `add`
+ * (measured: docs/performance.md). Worst case (all counts distinct): one scan per
+ * replacement. `add` runs per packet and allocates nothing; `reset` (per period) clears the
+ * index in O(capacity).
  */
 export interface HeavyKey {
   /** The key's four words. */
@@ -36,9 +42,10 @@ export class SpaceSaving {
   private readonly errors: Float64Array;
   /** Hash of each slot's key (its home in the index), for deletion by backward shift. */
   private readonly homes: Int32Array;
-  /** Min-heap by count: heap position -> slot, and slot -> heap position. */
-  private readonly heap: Int32Array;
-  private readonly where: Int32Array;
+  /** Slots whose count is the smallest (the first `nMins`), and each slot's place there (-1: not there). */
+  private readonly mins: Int32Array;
+  private readonly minPos: Int32Array;
+  private nMins = 0;
   /** Hash index: slot + 1, 0 = empty. */
   private readonly index: Int32Array;
   private readonly bits: number;
@@ -50,8 +57,8 @@ export class SpaceSaving {
     this.counts = new Float64Array(capacity);
     this.errors = new Float64Array(capacity);
     this.homes = new Int32Array(capacity);
-    this.heap = new Int32Array(capacity);
-    this.where = new Int32Array(capacity);
+    this.mins = new Int32Array(capacity);
+    this.minPos = new Int32Array(capacity).fill(-1);
     let bits = 2;
     while (1 << bits < capacity * 4) bits++;
     this.bits = bits;
@@ -68,8 +75,16 @@ export class SpaceSaving {
     for (let s1 = index[i]; s1 !== 0; s1 = index[i]) {
       const o = (s1 - 1) << 2;
       if (keys[o + 3] === w3 && keys[o + 2] === w2 && keys[o + 1] === w1 && keys[o] === w0) {
-        this.counts[s1 - 1] += weight;
-        this.siftDown(this.where[s1 - 1]);
+        const slot = s1 - 1;
+        this.counts[slot] += weight;
+        // No longer at the smallest count: it leaves that set (the last one takes its place).
+        const at = this.minPos[slot];
+        if (at !== -1) {
+          const last = this.mins[--this.nMins];
+          this.mins[at] = last;
+          this.minPos[last] = at;
+          this.minPos[slot] = -1;
+        }
         return;
       }
       i = (i + 1) & mask;
@@ -79,18 +94,16 @@ export class SpaceSaving {
       slot = this.size++;
       this.counts[slot] = weight;
       this.errors[slot] = 0;
-      this.heap[slot] = slot;
-      this.where[slot] = slot;
-      this.siftUp(slot);
     } else {
-      // Replace the key with the smallest count: it leaves the index, which may move entries.
-      slot = this.heap[0];
+      // Replace a key with the smallest count: it leaves the index, which may move entries.
+      if (this.nMins === 0) this.findMins();
+      slot = this.mins[--this.nMins];
+      this.minPos[slot] = -1;
       this.unindex(slot);
       i = home;
       while (index[i] !== 0) i = (i + 1) & mask;
       this.errors[slot] = this.counts[slot];
       this.counts[slot] += weight;
-      this.siftDown(0);
     }
     const o = slot << 2;
     keys[o] = w0;
@@ -103,7 +116,11 @@ export class SpaceSaving {
 
   /** Starts a new period: nothing monitored. */
   reset(): void {
-    if (this.size > 0) this.index.fill(0);
+    if (this.size > 0) {
+      this.index.fill(0);
+      this.minPos.fill(-1);
+    }
+    this.nMins = 0;
     this.size = 0;
     this.total = 0;
   }
@@ -144,35 +161,19 @@ export class SpaceSaving {
     index[i] = 0;
   }
 
-  private siftDown(pos: number): void {
-    const heap = this.heap, where = this.where, counts = this.counts, n = this.size;
-    const slot = heap[pos], c = counts[slot];
-    for (;;) {
-      const l = 2 * pos + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const m = r < n && counts[heap[r]] < counts[heap[l]] ? r : l;
-      if (counts[heap[m]] >= c) break;
-      heap[pos] = heap[m];
-      where[heap[pos]] = pos;
-      pos = m;
+  /** Collects the slots at the smallest count (the set is empty: every slot was counted since). */
+  private findMins(): void {
+    const counts = this.counts, mins = this.mins, minPos = this.minPos, n = this.size;
+    let min = Infinity;
+    for (let s = 0; s < n; s++) if (counts[s] < min) min = counts[s];
+    let k = 0;
+    for (let s = 0; s < n; s++) {
+      if (counts[s] === min) {
+        mins[k] = s;
+        minPos[s] = k++;
+      }
     }
-    heap[pos] = slot;
-    where[slot] = pos;
-  }
-
-  private siftUp(pos: number): void {
-    const heap = this.heap, where = this.where, counts = this.counts;
-    const slot = heap[pos], c = counts[slot];
-    while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      if (counts[heap[parent]] <= c) break;
-      heap[pos] = heap[parent];
-      where[heap[pos]] = pos;
-      pos = parent;
-    }
-    heap[pos] = slot;
-    where[slot] = pos;
+    this.nMins = k;
   }
 }
 
