@@ -76,6 +76,35 @@ test('Space-Saving keeps its error bound on a long skewed stream with many more 
   }
 });
 
+test('Space-Saving keeps its bounds with weights (1 and the sampling stride) over periods reused after reset', () => {
+  const k = 64;
+  const ss = new SpaceSaving(k);
+  for (const seed of [5, 6, 7, 8]) {
+    // A period: a skewed stream over many more keys than slots, the later part weighted as sampled packets are.
+    ss.reset();
+    const keys = zipfStream(30_000, 50_000, seed);
+    const exact = new Map<number, number>();
+    let n = 0;
+    keys.forEach((key, i) => {
+      const w = i < 1024 ? 1 : STRIDE;
+      ss.add(0, 0, 0, key, w);
+      exact.set(key, (exact.get(key) ?? 0) + w);
+      n += w;
+    });
+    assert.equal(ss.total, n);
+    const all = ss.top(k);
+    assert.equal(all.length, k);
+    // Every occurrence is in some count: a full Space-Saving's counts sum to the weight seen.
+    assert.equal(all.reduce((sum, t) => sum + t.count, 0), n);
+    for (const t of all) {
+      const truth = exact.get(t.words[3]) ?? 0;
+      assert.ok(t.min <= truth && truth <= t.count, `seed ${seed}, key ${t.words[3]}: true ${truth} outside [${t.min}, ${t.count}]`);
+      assert.ok(t.error <= n / k, `error ${t.error} above N/k = ${n / k}`);
+    }
+    for (const [key, c] of exact) if (c > n / k) assert.ok(all.some((t) => t.words[3] === key), `key ${key} with ${c} > N/k is not monitored`);
+  }
+});
+
 test('Space-Saving tells keys apart by every word and starts empty after reset', () => {
   const ss = new SpaceSaving(8);
   ss.add(1, 0, 0, 7);
