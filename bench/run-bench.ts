@@ -102,10 +102,13 @@ type Run = ReturnType<typeof netspotRun>;
 function alternate(n: number, [aName, runA]: [string, () => Run], [bName, runB]: [string, () => Run], title: string): void {
   runA(); // warms the page cache
   const wall: number[] = [], cpu: number[] = [];
+  let cpuA = 0, cpuB = 0;
   for (let i = 1; i <= n; i++) {
     const a = runA(), b = runB();
     wall.push(b.pps / a.pps);
     cpu.push(a.cpu / b.cpu);
+    cpuA += a.cpu;
+    cpuB += b.cpu;
     console.log(
       `pair ${i}: ${aName} ${(a.pps / 1e6).toFixed(2)} Mpkt/s, ${a.cpu.toFixed(2)} s CPU; ${bName} ${(b.pps / 1e6).toFixed(2)} Mpkt/s, ${b.cpu.toFixed(2)} s CPU ` +
         `(peak RSS ${a.rss} / ${b.rss} MiB): ${bName} at ${pct(b.pps / a.pps)} by wall clock, ${pct(a.cpu / b.cpu)} by CPU time`,
@@ -114,8 +117,11 @@ function alternate(n: number, [aName, runA]: [string, () => Run], [bName, runB]:
   console.log(`\n${title}, ${n} alternating pairs:`);
   for (const [what, xs] of [['wall clock', wall], ['CPU time', cpu]] as const) {
     const s = [...xs].sort((x, y) => x - y);
-    console.log(`  by ${what}: median ${pct(s[Math.floor((n - 1) / 2)])}, range ${pct(s[0])}-${pct(s[n - 1])}`);
+    const median = (s[Math.floor((n - 1) / 2)] + s[Math.floor(n / 2)]) / 2;
+    console.log(`  by ${what}: median ${pct(median)}, range ${pct(s[0])}-${pct(s[n - 1])}`);
   }
+  // The sum over all pairs weighs every run by its length: steadier than a ratio's median.
+  console.log(`  CPU time in total: ${aName} ${cpuA.toFixed(2)} s, ${bName} ${cpuB.toFixed(2)} s: ${bName} at ${pct(cpuA / cpuB)} of ${aName}'s rate`);
 }
 
 function pct(x: number): string {
