@@ -69,7 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     ajv: {
       customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true, verbose: true },
-      plugins: [(ajv: Ajv) => ajv.addKeyword('expected').addKeyword('output').addKeyword('minNs').addKeyword('maxNs')],
+      plugins: [(ajv: Ajv) => ajv.addKeyword('expected').addKeyword('output').addKeyword('minNs').addKeyword('maxNs').addKeyword('secret')],
     },
   });
 

@@ -24,8 +24,26 @@ function partialDeep(s: JsonSchema): JsonSchema {
   return out;
 }
 
+/**
+ * The whole document, except that optional tables (the per-statistic sections `spot.R_SYN`...)
+ * carry no defaults: the serializer would fill them in, and a client posting back what it read
+ * would pin every inherited SPOT parameter to its default.
+ */
+function documentSchema(s: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...s };
+  if (typeof s.properties === 'object' && s.properties !== null) {
+    const required = new Set((s.required as string[] | undefined) ?? []);
+    const props: JsonSchema = {};
+    for (const [k, v] of Object.entries(s.properties as Record<string, JsonSchema>)) {
+      props[k] = v.type === 'object' && !required.has(k) ? partialDeep(v) : documentSchema(v);
+    }
+    out.properties = props;
+  }
+  return out;
+}
+
 export const ConfigDocumentSchema: JsonSchema = {
-  ...plain(),
+  ...documentSchema(plain()),
   description: 'The whole configuration, as in the TOML file (netspot defaults shows it)',
 };
 

@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { mergeConfig, validateConfig } from '../config/load.js';
+import { redactSecrets, restoreSecrets } from '../config/secrets.js';
 import { Session } from '../pipeline/session.js';
 import { ZeekSession } from '../zeek/zeek-session.js';
 import type { RunProgress, RunSession } from '../backend/run-session.js';
@@ -94,7 +95,9 @@ export class RunController {
    */
   patchConfig(patch: Record<string, unknown>): Config {
     const next = structuredClone(this.config) as unknown as Record<string, unknown>;
-    mergeConfig(next, patch);
+    const given = structuredClone(patch);
+    restoreSecrets(given, this.config);
+    mergeConfig(next, given);
     let valid: Config;
     try {
       valid = validateConfig(next);
@@ -106,6 +109,11 @@ export class RunController {
     if (outside.length > 0) throw problemsError(400, 'output outside --api.output-dir', outside);
     this.config = valid;
     return this.getConfig();
+  }
+
+  /** The configuration as the API shows it: secrets (InfluxDB password, token) hidden. */
+  publicConfig(): Config {
+    return redactSecrets(this.config);
   }
 
   get isRunning(): boolean {

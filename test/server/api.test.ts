@@ -147,6 +147,27 @@ describe('POST /api/config', () => {
     assert.equal(r.json.spot.n_init, defaultConfig().spot.n_init);
     const again = await call('GET', '/api/config');
     assert.deepEqual(again.json, r.json);
+    // A per-statistic section shows what was set, not the inherited values filled in.
+    assert.deepEqual(again.json.spot.R_SYN, { level: 0.9 });
+  });
+
+  test('secrets (InfluxDB password, token) are never shown; sending back what was read keeps them', async () => {
+    const r = await call('POST', '/api/config', { exporter: { influxdb: { password: 's3cret-pw', token: 't0ken-xyz', username: 'u' } } });
+    assert.equal(r.status, 200, r.text);
+    assert.doesNotMatch(r.text, /s3cret-pw|t0ken-xyz/);
+    const shown = await call('GET', '/api/config');
+    assert.doesNotMatch(shown.text, /s3cret-pw|t0ken-xyz/);
+    assert.equal(shown.json.exporter.influxdb.username, 'u');
+    assert.equal(shown.json.exporter.influxdb.password, '(set; hidden)');
+    // A client that edits one key and posts the whole document back keeps the stored secrets.
+    const doc = shown.json;
+    doc.exporter.influxdb.database = 'other';
+    assert.equal((await call('POST', '/api/config', doc)).status, 200);
+    const kept = server.controller.getConfig().exporter.influxdb;
+    assert.deepEqual([kept.password, kept.token, kept.database], ['s3cret-pw', 't0ken-xyz', 'other']);
+    // Restore the defaults for the tests below.
+    await call('POST', '/api/config', { exporter: { influxdb: { password: '', token: '', username: '', database: defaultConfig().exporter.influxdb.database } } });
+    assert.equal(server.controller.getConfig().exporter.influxdb.password, '');
   });
 
   test('a bad value is a 400 naming the field and what it expects; nothing is applied', async () => {

@@ -9,7 +9,7 @@ export function registerConfigRoutes(app: FastifyInstance, { controller }: Route
       tags: ['config'],
       response: { 200: ConfigDocumentSchema, ...errorResponses(401) },
     },
-    handler: async () => controller.getConfig(),
+    handler: async () => controller.publicConfig(),
   });
 
   app.post('/api/config', {
@@ -18,12 +18,16 @@ export function registerConfigRoutes(app: FastifyInstance, { controller }: Route
       description:
         'The merged configuration is validated whole and replaces the current one only if valid: a ' +
         'request is applied entirely or not at all. A running analysis keeps its settings; they apply at ' +
-        'the next start. Returns the new configuration. When the server confines outputs to a ' +
+        'the next start. Returns the new configuration. Secrets (InfluxDB password, token) read as "(set; hidden)"; ' +
+        'sending that marker back keeps the stored secret. When the server confines outputs to a ' +
         'directory, output paths are resolved inside it (400 naming the key for a path that leads out).',
       tags: ['config'],
       body: ConfigPatchSchema,
       response: { 200: ConfigDocumentSchema, ...errorResponses(400, 401, 413, 415) },
     },
-    handler: async (req) => controller.patchConfig(req.body as Record<string, unknown>),
+    handler: async (req) => {
+      controller.patchConfig(req.body as Record<string, unknown>);
+      return controller.publicConfig();
+    },
   });
 }
