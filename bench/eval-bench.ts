@@ -575,7 +575,7 @@ function score14(): void {
   // Per statistic: detection and delay per attack, and how far the statistic went against its threshold.
   const per: Array<Record<string, unknown>> = [];
   w('\nPer statistic: detected (delay) / peak of value ÷ upper threshold over the scoring window.\n\n');
-  w(`| statistic | ${labels.map((l) => l.name).join(' | ')} | false alarms (background only) |\n| --- |${labels.map(() => ' --- |').join('')} --- |\n`);
+  w(`| statistic | ${labels.map((l) => l.name).join(' | ')} | false alarms (background only) | periods with a threshold (attack / background capture) |\n| --- |${labels.map(() => ' --- |').join('')} --- | --- |\n`);
   for (const st of ALL) {
     const res = scoreStats(run, labels, [st]);
     const bgRes = scoreStats(bgRun, [], [st]);
@@ -596,7 +596,9 @@ function score14(): void {
       per.push({ stat: st, attack: l.name, detected: a.detected, delay_periods: a.delay_periods, peak_value: at >= 0 ? run.values[at][st] : null, threshold_at_peak: at >= 0 ? run.up[at][st] : null, median_before: median(before), threshold_before: idx[0] > 0 ? run.up[idx[0] - 1][st] ?? null : null });
       return `${a.detected ? `**${a.delay_periods}**` : 'no'} / ${at >= 0 ? fmt(best) : '-'}`;
     });
-    w(`| ${st} | ${cells.join(' | ')} | ${bgRes.false_alarms} |\n`);
+    // A detector whose calibration batch gave too few distinct peaks has no threshold (FIT_ERROR) and judges nothing.
+    const withUp = (r: RunRecords): number => r.up.filter((u) => u[st] !== undefined).length;
+    w(`| ${st} | ${cells.join(' | ')} | ${bgRes.false_alarms} | ${withUp(run)} / ${withUp(bgRun)} |\n`);
   }
   w('\nValues: median of the 60 periods before each attack -> peak in its window (threshold at the peak).\n\n');
   w(`| statistic | ${labels.map((l) => l.name).join(' | ')} |\n| --- |${labels.map(() => ' --- |').join('')}\n`);
