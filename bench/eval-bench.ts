@@ -1,24 +1,35 @@
 /**
  * Detection quality against real attack tools (`npm run bench:eval`, needs root).
  *
- * Capture stage: two labs, each a pair of network namespaces joined by a veth pair (attacker
- * side 10.99.0.1, target side 10.99.0.2) that this script creates and deletes; no packet
- * leaves them. In both, tcpreplay replays a real capture (test/data/pcaps/netspot__wifi.pcap)
- * in a loop from the attacker side, its speed changing every 30 s along a compressed working
- * day, and a neighbour (10.99.0.3) sends an ARP request every 2 s, answered by the target (LAN
- * chatter the replayed capture lacks); tcpdump captures on the target side into bench/data/eval-attacks.pcap and
- * bench/data/eval-background.pcap. After the calibration time (NetSpot's defaults need
- * depth + n_init = 1050 one-second periods), the attack lab runs Debian's tools one after the
- * other, each bounded by `timeout`: nmap SYN port scan, nmap ping sweep of a /24, hping3 SYN
- * flood from random (spoofed) sources, hping3 UDP flood, ping -f, an arping storm, and a slow
- * nmap scan (one probe every 4 s) that rate statistics are not expected to see. The labels
- * (real start and end of each tool, attacker, target) go to bench/data/eval-attacks.labels.csv.
+ * Capture stage: labs, each a pair of network namespaces joined by a veth pair (attacker side
+ * 10.99.0.1, target side 10.99.0.2) that this script creates and deletes; no packet leaves
+ * them. In each, tcpreplay replays a real capture (test/data/pcaps/netspot__wifi.pcap) in a
+ * loop from the attacker side, its speed changing every 30 s along a compressed working day,
+ * and a neighbour (10.99.0.3) sends an ARP request every 2 s, answered by the target (LAN
+ * chatter the replayed capture lacks); tcpdump captures on the target side. After the
+ * calibration time (NetSpot's defaults need depth + n_init = 1050 one-second periods), the
+ * attack lab runs Debian's tools one after the other, each bounded by `timeout`; the labels
+ * (real start and end of each tool, attacker, target) go beside the capture. Two scenarios
+ * run at the same time:
  *
- * Score stage: `netspot eval` on both captures with NetSpot's defaults and with tuned
- * parameters, and a mean + 3σ baseline (no EVT) computed from `netspot run` data records;
- * results in bench/data/eval-results.json and as Markdown tables on stdout.
+ * - issue 12 (light background, 20-250 packets/s): nmap SYN port scan, nmap ping sweep of a
+ *   /24, hping3 SYN flood from random (spoofed) sources, hping3 UDP flood, ping -f, an arping
+ *   storm, and a slow nmap scan (one probe every 4 s) that rate statistics are not expected to
+ *   see; bench/data/eval-attacks.pcap, and bench/data/eval-background.pcap from a second lab
+ *   with the same background and no attack.
+ * - issue 14 (heavy background, 1,800-9,900 packets/s): low-rate attacks at nmap's default
+ *   timing (nmap -sS and -sU on the top 200 ports, nmap -sn of a /24 with 8 live hosts),
+ *   hping3 SYN floods at 100 packets/s, one with spoofed sources; bench/data/eval-heavy.pcap,
+ *   and bench/data/eval-heavy-background.pcap, the same capture without the attack lab's
+ *   packets (one heavy replay is all the shared machine can afford).
  *
- *   npm run bench:eval [-- --calibration 1080 --stage capture|score|all --quick]
+ * Score stage: issue 12, `netspot eval` on both captures with NetSpot's defaults, `-s all` and
+ * tuned parameters, and a mean + 3σ baseline (no EVT) computed from `netspot run` data
+ * records (bench/data/eval-results.json). Issue 14, one `netspot run -s all` per capture,
+ * scored per statistic, for NetSpot's ten and for all (bench/data/eval-heavy-results.json),
+ * checked against `netspot eval -s all`. Markdown tables on stdout.
+ *
+ *   npm run bench:eval [-- --calibration 1080 --stage capture|score|all --scenario 12|14|both --quick]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
