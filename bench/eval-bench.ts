@@ -95,19 +95,24 @@ const LIVE_SWEPT = [1, 17, 33, 60, 101, 150, 200, 254];
 function makeLab(name: string, liveSwept = false): Lab {
   const lab = { name, attackNs: `${name}-a`, targetNs: `${name}-t`, attackIf: `${name}a0`, targetIf: `${name}t0` };
   removeLab(lab);
-  sh('ip', ['netns', 'add', lab.attackNs]);
-  sh('ip', ['netns', 'add', lab.targetNs]);
-  sh('ip', ['link', 'add', lab.attackIf, 'netns', lab.attackNs, 'type', 'veth', 'peer', 'name', lab.targetIf, 'netns', lab.targetNs]);
-  for (const [ns, ifc, addr] of [[lab.attackNs, lab.attackIf, ATTACKER], [lab.targetNs, lab.targetIf, TARGET]]) {
-    sh('ip', ['-n', ns, 'addr', 'add', `${addr}/24`, 'dev', ifc]);
-    sh('ip', ['-n', ns, 'link', 'set', ifc, 'up']);
-    sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  try {
+    sh('ip', ['netns', 'add', lab.attackNs]);
+    sh('ip', ['netns', 'add', lab.targetNs]);
+    sh('ip', ['link', 'add', lab.attackIf, 'netns', lab.attackNs, 'type', 'veth', 'peer', 'name', lab.targetIf, 'netns', lab.targetNs]);
+    for (const [ns, ifc, addr] of [[lab.attackNs, lab.attackIf, ATTACKER], [lab.targetNs, lab.targetIf, TARGET]]) {
+      sh('ip', ['-n', ns, 'addr', 'add', `${addr}/24`, 'dev', ifc]);
+      sh('ip', ['-n', ns, 'link', 'set', ifc, 'up']);
+      sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    }
+    // A third host beside the attacker: its ARP chatter is the background's (the replayed capture has none).
+    sh('ip', ['-n', lab.attackNs, 'addr', 'add', `${NEIGHBOUR}/24`, 'dev', lab.attackIf]);
+    // The ping sweep targets 10.99.1.0/24 through the target, so its probes cross the capture.
+    sh('ip', ['-n', lab.attackNs, 'route', 'add', '10.99.1.0/24', 'via', TARGET]);
+    if (liveSwept) for (const h of LIVE_SWEPT) sh('ip', ['-n', lab.targetNs, 'addr', 'add', `10.99.1.${h}/32`, 'dev', 'lo']);
+  } catch (err) {
+    removeLab(lab); // no half-made namespaces left behind
+    throw err;
   }
-  // A third host beside the attacker: its ARP chatter is the background's (the replayed capture has none).
-  sh('ip', ['-n', lab.attackNs, 'addr', 'add', `${NEIGHBOUR}/24`, 'dev', lab.attackIf]);
-  // The ping sweep targets 10.99.1.0/24 through the target, so its probes cross the capture.
-  sh('ip', ['-n', lab.attackNs, 'route', 'add', '10.99.1.0/24', 'via', TARGET]);
-  if (liveSwept) for (const h of LIVE_SWEPT) sh('ip', ['-n', lab.targetNs, 'addr', 'add', `10.99.1.${h}/32`, 'dev', 'lo']);
   return lab;
 }
 
@@ -320,6 +325,27 @@ function stripAttacks(from: string, to: string): void {
   writeFileSync(to.replace(/\.pcap$/, '.labels.csv'), 'start,end,name,attacker,target\n');
 }
 
+/** Makes the labs of the scenarios asked for (pushed to `labs` as made, for cleaning up). */
+function buildScenarios(o: Options, labs: Lab[], scenarios: Scenario[]): void {
+  if (o.scenario !== '14') {
+    const attackLab = makeLab('nse1');
+    const bgLab = makeLab('nse2');
+    labs.push(attackLab, bgLab);
+    scenarios.push({
+      labs: [attackLab, bgLab], files: [join(dataDir, 'eval-attacks.pcap'), join(dataDir, 'eval-background.pcap')], snap: 256,
+      pace: dayPace, attacks: attacks(attackLab, o.quick), gap: o.quick ? 10 : 25, labels: join(dataDir, 'eval-attacks.labels.csv'),
+    });
+  }
+  if (o.scenario !== '12') {
+    const heavyLab = makeLab('nse3', true);
+    labs.push(heavyLab);
+    scenarios.push({
+      labs: [heavyLab], files: [join(dataDir, 'eval-heavy.pcap')], snap: 128,
+      pace: heavyPace, attacks: lowRateAttacks(o.quick), gap: o.quick ? 10 : 30, labels: join(dataDir, 'eval-heavy.labels.csv'),
+    });
+  }
+}
+
 async function capture(o: Options): Promise<void> {
   for (const tool of ['ip', 'tcpreplay', 'tcpdump', 'nmap', 'hping3', 'arping', 'ping', 'timeout']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) throw new Error(`${tool} is missing (apt-get install -y nmap hping3 tcpreplay arping tcpdump iproute2)`);
@@ -327,22 +353,13 @@ async function capture(o: Options): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench:eval needs root (network namespaces)');
   mkdirSync(dataDir, { recursive: true });
   const tail = o.quick ? 10 : 30;
-  const attackLab = makeLab('nse1');
-  const bgLab = makeLab('nse2');
-  const heavyLab = makeLab('nse3', true);
-  const labs = [attackLab, bgLab, heavyLab];
+  const labs: Lab[] = [];
   const scenarios: Scenario[] = [];
-  if (o.scenario !== '14') {
-    scenarios.push({
-      labs: [attackLab, bgLab], files: [join(dataDir, 'eval-attacks.pcap'), join(dataDir, 'eval-background.pcap')], snap: 256,
-      pace: dayPace, attacks: attacks(attackLab, o.quick), gap: o.quick ? 10 : 25, labels: join(dataDir, 'eval-attacks.labels.csv'),
-    });
-  }
-  if (o.scenario !== '12') {
-    scenarios.push({
-      labs: [heavyLab], files: [join(dataDir, 'eval-heavy.pcap')], snap: 128,
-      pace: heavyPace, attacks: lowRateAttacks(o.quick), gap: o.quick ? 10 : 30, labels: join(dataDir, 'eval-heavy.labels.csv'),
-    });
+  try {
+    buildScenarios(o, labs, scenarios);
+  } catch (err) {
+    for (const lab of labs) removeLab(lab);
+    throw err;
   }
   // A hard stop, whatever happens: the whole run may take its longest schedule plus 10 minutes.
   const longest = Math.max(...scenarios.map((sc) => schedule(o, sc, tail)));
