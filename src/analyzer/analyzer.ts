@@ -4,7 +4,7 @@
  * values the back end (backend/) judges. Everything here runs once per period, not per packet.
  */
 import { counterDef, SumTable, type Counter, type PeriodInfo, type SumRule } from '../counters/index.js';
-import { statDef, type StatDef } from '../stats/index.js';
+import { NON_NEGATIVE, statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedValue } from '../backend/named-value.js';
 import type { AlarmContext } from '../records/alarm-context.js';
@@ -104,7 +104,7 @@ export class Analyzer {
     const values: NamedValue[] = [];
     for (const def of this.stats) {
       const value = def.compute(counters);
-      values.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, judged: def.judged !== false });
+      values.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, judged: def.judged !== false, range: def.range ?? NON_NEGATIVE });
     }
     const closed = this.talkers;
     if (closed === null) return { values, counters };

@@ -78,6 +78,8 @@ export function stateFileOptions(cfg: Config, period: string, periodKey: string,
 export class Backend {
   private readonly watched = new Map<string, WatchedFeature>();
   private readonly fitErrorReported = new Set<string>();
+  /** `NAME up` / `NAME down`: thresholds already reported as out of the name's reach. */
+  private readonly unreachableReported = new Set<string>();
   readonly state: BackendStatus = { periods: 0, alarms: 0, alarmsByStat: {} };
   private readonly stateWriter: StateWriter | undefined;
   private periodsSinceSave = 0;
@@ -173,6 +175,23 @@ export class Backend {
   }
 
   /**
+   * A threshold beyond what the value can take (a share's upper threshold above 1, after a
+   * calibration whose values sat at the maximum) silently disables that tail: say it once.
+   */
+  private checkReach(name: string, up: number, down: number, [min, max]: readonly [number, number]): void {
+    const out = up > max ? { tail: 'up', side: 'upper', z: up, bound: `the largest value ${name} can take (${max})`, verb: 'upward' }
+      : down < min ? { tail: 'down', side: 'lower', z: down, bound: `the smallest value ${name} can take (${min})`, verb: 'downward' }
+      : undefined;
+    if (out === undefined || this.unreachableReported.has(`${name} ${out.tail}`)) return;
+    this.unreachableReported.add(`${name} ${out.tail}`);
+    this.opts.onWarning?.(
+      `${name}: the ${out.side} anomaly threshold ${out.z.toPrecision(4)} lies beyond ${out.bound}, so ${name} cannot alarm ` +
+        `${out.verb} while it stays there (the calibration periods put it there: values at or near that bound); ` +
+        `the detector keeps learning and may bring it back`,
+    );
+  }
+
+  /**
    * Judges one period's values (a name first seen gets its detector now), builds the records
    * and hands them to every exporter, then flushes them. A value with `judged: false`, and
    * every value of a partial period, is recorded as NOT_JUDGED.
@@ -184,7 +203,7 @@ export class Backend {
     const alarms: AlarmRecord[] = [];
     let baselines: Map<string, BaselineChange> | undefined;
     let context: AlarmContext | undefined;
-    for (const { name, value, judged } of values) {
+    for (const { name, value, judged, range } of values) {
       const ok = value !== null && Number.isFinite(value);
       const shown = ok ? value : null;
       if (judged === false || partial) {
@@ -203,6 +222,7 @@ export class Backend {
             `${name} is not judged on that tail (status ${FIT_ERROR}) until the stream brings such values`,
         );
       }
+      if (range !== undefined) this.checkReach(name, j.up, j.down, range);
       if (j.alarm !== 0) {
         // The front end's context is read once, and only for a period that alarms.
         if (context === undefined && opts.context !== undefined) context = opts.context();

@@ -9,4 +9,6 @@ export interface NamedValue {
   readonly value: number | null;
   /** false: recorded, never judged (PERF). */
   readonly judged?: boolean;
+  /** The values the name can take (a share: [0, 1]); a threshold outside is reported once. */
+  readonly range?: readonly [number, number];
 }

@@ -22,7 +22,7 @@ import { TCP_PORT_FANOUT } from './tcp-port-fanout.js';
 import { UDP_PORT_FANOUT } from './udp-port-fanout.js';
 
 export type { StatDef, CounterValues } from './statistic.js';
-export { ratio } from './statistic.js';
+export { ratio, NON_NEGATIVE, SHARE } from './statistic.js';
 
 export const statDefs: readonly StatDef[] = [
   AVG_PKT_SIZE, PERF, R_ACK, R_ARP, R_DST_SRC, R_DST_SRC_PORT, R_ICMP, R_IP, R_SYN, TRAFFIC,

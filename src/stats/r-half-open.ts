@@ -1,4 +1,4 @@
-import { ratio, type StatDef } from './statistic.js';
+import { ratio, SHARE, type StatDef } from './statistic.js';
 
 /**
  * Connection attempts left without a SYN-ACK: a SYN scan meets closed or filtered ports and a
@@ -10,5 +10,6 @@ export const R_HALF_OPEN: StatDef = {
   description: 'share of TCP connection attempts not answered by a SYN-ACK in the period',
   formula: 'max(0, SYN_OPEN - SYN_ACK) / SYN_OPEN',
   requires: ['SYN_OPEN', 'SYN_ACK'],
+  range: SHARE,
   compute: (c) => ratio(Math.max(0, c.SYN_OPEN - c.SYN_ACK), c.SYN_OPEN),
 };

@@ -1,4 +1,4 @@
-import { ratio, type StatDef } from './statistic.js';
+import { ratio, SHARE, type StatDef } from './statistic.js';
 
 /**
  * Rejections: a TCP scan of closed ports draws a RST per probe, a UDP scan an ICMP port
@@ -9,5 +9,6 @@ export const R_REJECT: StatDef = {
   description: 'ratio of rejections (TCP RST, ICMP destination unreachable) among IP packets',
   formula: '(RST + ICMP_UNREACH) / IP',
   requires: ['RST', 'ICMP_UNREACH', 'IP'],
+  range: SHARE,
   compute: (c) => ratio(c.RST + c.ICMP_UNREACH, c.IP),
 };

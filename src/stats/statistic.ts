@@ -18,8 +18,19 @@ export interface StatDef {
    * itself, such as its speed, is not a property of the traffic). Default true.
    */
   readonly judged?: boolean;
+  /**
+   * The values the statistic can take, [0, 1] for a share (R_SYN); default [0, Infinity). A
+   * threshold outside it can never be crossed: the back end says so once.
+   */
+  readonly range?: readonly [number, number];
   compute(c: CounterValues): number | null;
 }
+
+/** The range of a share: a part of a whole. */
+export const SHARE: readonly [number, number] = [0, 1];
+
+/** The range of a count or rate: what every packet statistic is when not a share. */
+export const NON_NEGATIVE: readonly [number, number] = [0, Infinity];
 
 /**
  * NetSpot's ratio rule: a zero numerator gives 0 (even over a zero denominator), a zero
