@@ -53,6 +53,12 @@ export const MinerSchema = Type.Object(
 export const AnalyzerSchema = Type.Object(
   {
     period: duration('1s', 'length of a period: statistics are computed and checked once per period (1ms to 24h)', PERIOD_EXPECTED, PERIOD_MIN_NS, PERIOD_MAX_NS),
+    align: Type.Union([Type.Literal('start'), Type.Literal('epoch')], {
+      default: 'start',
+      description: 'period grid: start = periods of the first packet (or of the start of a live capture) onwards; ' +
+        'epoch = [k*period, (k+1)*period) since 1970, as Zeek logs, so that the periods of several sensors line up (netspot aggregate)',
+      expected: '"start" or "epoch"',
+    }),
     stats: Type.Array(
       Type.Union(statNames.map((n) => Type.Literal(n))),
       {
@@ -193,7 +199,7 @@ export const ConfigSchema = Type.Object(
 
 export interface Config {
   miner: Static<typeof MinerSchema>;
-  analyzer: { period: string; stats: string[]; state_file: string; state_every: number };
+  analyzer: { period: string; align: 'start' | 'epoch'; stats: string[]; state_file: string; state_every: number };
   exporter: Static<typeof ExporterSchema>;
   spot: SpotParams & { [stat: string]: Partial<SpotParams> | number | boolean };
   zeek: ZeekSettings;

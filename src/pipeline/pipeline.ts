@@ -3,7 +3,8 @@
  * analyzer measures the period and the back end judges it and feeds the exporters.
  *
  * Files follow the capture's clock: periods are [t0 + k·p, t0 + (k+1)·p) with t0 the first
- * packet, every period is emitted (empty ones too) and the last, partial one at the end.
+ * packet (align "start") or the multiple of p at or before it (align "epoch": the grid
+ * [k·p, (k+1)·p) since 1970, the same on every sensor), every period is emitted (empty ones too) and the last, partial one at the end.
  * Live sources follow the wall clock: a timer closes each period, whether packets came or not.
  * The last period (end of file, stop) covers less than p: it is emitted over the time it
  * really covers (up to the last packet, or to the stop) and marked partial: never judged.
@@ -42,6 +43,8 @@ export interface PipelineOptions {
   backend: Backend;
   /** Period length, nanoseconds. */
   periodNs: number;
+  /** analyzer.align: the grid starts at the first packet (default) or at a multiple of the period since 1970. */
+  align?: 'start' | 'epoch';
   /** Live sources: stop after this long without a packet, nanoseconds (0 = never). */
   idleTimeoutNs?: number;
   /** Non-fatal problems (time jumps, drops) as they happen. */
@@ -175,8 +178,7 @@ export class Pipeline {
     const live = this.opts.source.live;
     if (!this.started && !live) {
       this.started = true;
-      this.t0Sec = tsSec[0];
-      this.t0Nsec = tsNsec[0];
+      this.setOrigin(BigInt(tsSec[0]) * 1_000_000_000n + BigInt(tsNsec[0]));
       this.periodEnd = this.periodNs;
     }
     const t0Sec = this.t0Sec;
@@ -228,16 +230,27 @@ export class Pipeline {
     return k % CLOCK_EVERY === 0 && performance.now() - this.sliceStartMs >= SLICE_MS;
   }
 
-  /** Live: a timer closes each period on the wall clock, aligned to the start. */
+  /**
+   * Sets t0, where the period grid starts, from the time of the first packet (or of a live
+   * start), nanoseconds since 1970; returns how far t0 lies before it (ns).
+   */
+  private setOrigin(firstNs: bigint): number {
+    const lead = this.opts.align === 'epoch' ? firstNs % BigInt(this.periodNs) : 0n;
+    const t0 = firstNs - lead;
+    this.t0Sec = Number(t0 / 1_000_000_000n);
+    this.t0Nsec = Number(t0 % 1_000_000_000n);
+    return Number(lead);
+  }
+
+  /** Live: a timer closes each period on the wall clock, aligned to the start (or to the epoch grid). */
   private startWallClock(): void {
     const startMs = Date.now();
     this.started = true;
-    this.t0Sec = Math.floor(startMs / 1000);
-    this.t0Nsec = (startMs % 1000) * 1e6;
+    const leadNs = this.setOrigin(BigInt(startMs) * 1_000_000n);
     this.periodEnd = this.periodNs;
-    const origin = performance.now();
+    const origin = performance.now() - leadNs / 1e6;
     this.wallOriginMs = origin;
-    this.lastPacketMs = origin;
+    this.lastPacketMs = performance.now();
     const idleMs = (this.opts.idleTimeoutNs ?? 0) / 1e6;
     // Each deadline is computed from the origin, so timer lateness does not accumulate. A
     // delay beyond setTimeout's range is waited for in several timers.

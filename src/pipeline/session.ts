@@ -59,7 +59,7 @@ export class Session implements RunSession {
       await refuseSharedFiles(files);
       for (const e of exporters) await e.start(source.name);
       const pipeline = new Pipeline({
-        source, analyzer, backend, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
+        source, analyzer, backend, periodNs, align: cfg.analyzer.align, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
       });
       return new Session(source, analyzer, backend, exporters, pipeline, periodNs);
     } catch (err) {
