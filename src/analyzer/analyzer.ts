@@ -8,12 +8,15 @@ import { statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedValue } from '../backend/named-value.js';
 import { UsageError } from '../util/errors.js';
+import { counterState, type CounterState } from '../scale-out/counter-state.js';
 
 export type { PeriodResult } from '../backend/backend.js';
 
 export interface AnalyzerOptions {
   /** Counters to compute even if no loaded statistic needs them. */
   counters?: readonly string[];
+  /** Keep each period's mergeable counter states (`lastState`) for exporter.nats. */
+  keepState?: boolean;
 }
 
 /** One period measured: the statistics' values and the counters they came from. */
@@ -28,8 +31,12 @@ export class Analyzer {
   private readonly counters: Array<{ name: string; counter: Counter }> = [];
   private readonly stats: StatDef[] = [];
   private sumTable: SumTable | undefined;
+  private readonly keepState: boolean;
+  /** With `keepState`: the mergeable states of the counters of the period that last ended. */
+  lastState: Record<string, CounterState> = {};
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
+    this.keepState = options.keepState === true;
     if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
     const needed = new Set<string>();
     for (const name of cfg.analyzer.stats) {
@@ -73,16 +80,27 @@ export class Analyzer {
   /** Closes a period: reads and resets the counters, computes every statistic. */
   endPeriod(period: PeriodInfo): PeriodMeasure {
     const counters: Record<string, number> = {};
+    const state: Record<string, CounterState> = {};
     for (const { name, counter } of this.counters) {
       counters[name] = counter.value(period);
+      if (this.keepState) {
+        const s = counterState(name, counter, counters[name]);
+        if (s !== undefined) state[name] = s;
+      }
       counter.reset();
     }
     this.sumTable?.reset();
-    const values: NamedValue[] = [];
-    for (const def of this.stats) {
-      const value = def.compute(counters);
-      values.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, judged: def.judged !== false });
-    }
-    return { values, counters };
+    if (this.keepState) this.lastState = state;
+    return { values: statValues(this.stats, counters), counters };
   }
+}
+
+/** The statistics' values from a period's counter values (the packet front end's and the aggregator's). */
+export function statValues(stats: readonly StatDef[], counters: Readonly<Record<string, number>>): NamedValue[] {
+  const values: NamedValue[] = [];
+  for (const def of stats) {
+    const value = def.compute(counters);
+    values.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, judged: def.judged !== false });
+  }
+  return values;
 }

@@ -37,6 +37,8 @@ export interface BackendOptions {
   onWarning?: (message: string) => void;
   /** analyzer.state_file: where the detectors are saved and restored from; absent: nowhere. */
   stateFile?: StateFileOptions;
+  /** Saved with the detectors: where the front end resumes after a restart (netspot aggregate's last period). */
+  cursor?: () => string | undefined;
 }
 
 export interface StateFileOptions {
@@ -73,6 +75,8 @@ export class Backend {
   private judgedPeriods = 0;
   /** True when the detectors came from analyzer.state_file. */
   restored = false;
+  /** The front end's cursor saved with the restored detectors. */
+  restoredCursor: string | undefined;
 
   constructor(private readonly opts: BackendOptions) {
     const sf = opts.stateFile;
@@ -99,6 +103,17 @@ export class Backend {
     for (const [name, spot] of saved.detectors) this.watched.set(name, new WatchedFeature(name, this.paramsOf(name), spot));
     this.restored = true;
     this.judgedPeriods = saved.periods;
+    this.restoredCursor = saved.cursor;
+  }
+
+  /**
+   * Saves the detectors now and waits until they are on disk (analyzer.state_file): the commit
+   * point of a front end that acknowledges its input only once the judgement is durable.
+   */
+  async commit(): Promise<void> {
+    if (this.stateWriter === undefined) return;
+    this.saveState();
+    await this.stateWriter.flush();
   }
 
   /** Saves the detectors a last time (analyzer.state_file) and waits until they are on disk. */
@@ -115,7 +130,7 @@ export class Backend {
     this.periodsSinceSave = 0;
     const detectors: Record<string, DriftSpotSnapshot> = {};
     for (const [name, f] of this.watched) detectors[name] = f.detector.spot.snapshot();
-    this.stateWriter.save({ format: STATE_FORMAT, version: STATE_VERSION, period: sf.period, periods: this.judgedPeriods, detectors });
+    this.stateWriter.save({ format: STATE_FORMAT, version: STATE_VERSION, period: sf.period, periods: this.judgedPeriods, detectors, cursor: this.opts.cursor?.() });
   }
 
   private paramsOf(name: string): SpotParams {

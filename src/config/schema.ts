@@ -187,13 +187,40 @@ export const SyslogExporterSchema = Type.Object(
   { additionalProperties: false, description: 'Syslog output (RFC 5424), how alarms reach a SIEM' },
 );
 
+export const NatsExporterSchema = Type.Object(
+  {
+    url: Type.String({ default: '', description: 'NATS server(s) of a JetStream, e.g. nats://127.0.0.1:4222 (comma-separated for a cluster); empty = off', expected: 'nats://host:port[,nats://host:port...] or empty' }),
+    subject: Type.String({
+      default: '', pattern: '^$|^netspot\\.[^.*> ]+\\.[^.*> ]+\\.counters$',
+      description: 'subject of this sensor\'s snapshots: netspot.SITE.SENSOR.counters (netspot aggregate --site SITE reads netspot.SITE.*.counters)',
+      expected: 'netspot.SITE.SENSOR.counters (SITE and SENSOR without ".", "*", ">" or spaces)',
+    }),
+    stream: Type.String({ default: 'NETSPOT', pattern: '^[^.*> ]+$', description: 'JetStream stream holding the snapshots (created, for netspot.*.*.counters, if missing)', expected: 'a stream name without ".", "*", ">" or spaces' }),
+    credentials: Type.String({ default: '', description: 'NATS credentials file (.creds: user JWT and NKey seed); empty = none', expected: 'a file path' }),
+    ...deliveryKeys,
+  },
+  { additionalProperties: false, description: 'Counter snapshots per period to NATS JetStream, for netspot aggregate (docs/scale-out.md)' },
+);
+
 export const ExporterSchema = Type.Object(
-  { console: ConsoleExporterSchema, file: FileExporterSchema, influxdb: InfluxdbExporterSchema, socket: SocketExporterSchema, syslog: SyslogExporterSchema },
+  { console: ConsoleExporterSchema, file: FileExporterSchema, influxdb: InfluxdbExporterSchema, socket: SocketExporterSchema, syslog: SyslogExporterSchema, nats: NatsExporterSchema },
   { additionalProperties: false, description: 'Where records go' },
 );
 
+export const AggregateSchema = Type.Object(
+  {
+    wait: duration('5s', 'netspot aggregate: how long a period waits for the sensors that have not reported it yet once another one has (at most 24h)', TIMEOUT_EXPECTED, 0, TIMEOUT_MAX_NS),
+    missing: Type.Integer({
+      default: 3, minimum: 1,
+      description: 'netspot aggregate: periods in a row a known sensor may miss before it is reported missing and no longer waited for (until it reports again)',
+      expected: 'a positive integer',
+    }),
+  },
+  { additionalProperties: false, description: 'netspot aggregate: one analysis of the counter snapshots of many sensors (docs/scale-out.md)' },
+);
+
 export const ConfigSchema = Type.Object(
-  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema, zeek: ZeekSchema },
+  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema, zeek: ZeekSchema, aggregate: AggregateSchema },
   { additionalProperties: false },
 );
 
@@ -203,4 +230,5 @@ export interface Config {
   exporter: Static<typeof ExporterSchema>;
   spot: SpotParams & { [stat: string]: Partial<SpotParams> | number | boolean };
   zeek: ZeekSettings;
+  aggregate: Static<typeof AggregateSchema>;
 }

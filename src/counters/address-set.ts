@@ -73,6 +73,13 @@ export class AddressSet {
     }
   }
 
+  /** Calls `fn` with the words of every address in the set (per period: counter state, not per packet). */
+  forEach(fn: (w0: number, w1: number, w2: number, w3: number) => void): void {
+    const gen = this.gen;
+    for (let o = 0; o < this.v4.length; o += 2) if (this.v4[o] === gen) fn(0, 0, 0xffff, this.v4[o + 1]);
+    for (let o = 0; o < this.v6.length; o += V6_SLOT) if (this.v6[o] === gen) fn(this.v6[o + 1], this.v6[o + 2], this.v6[o + 3], this.v6[o + 4]);
+  }
+
   clear(): void {
     this.v4Size = 0;
     this.v6Size = 0;

@@ -14,6 +14,13 @@ export class PortSet {
     }
   }
 
+  /** The ports in the set (per period: counter state, not per packet). */
+  members(): number[] {
+    const out: number[] = [];
+    for (let port = 0; port < 65536; port++) if (this.stamps[port] === this.gen) out.push(port);
+    return out;
+  }
+
   clear(): void {
     this.size = 0;
     if (++this.gen === 0xffffffff) {

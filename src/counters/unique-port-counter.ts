@@ -12,6 +12,10 @@ export class UniquePortCounter implements Counter {
   value(): number {
     return this.set.size;
   }
+  /** The period's ports as text (what a sensor sends for the aggregator's union; per period). */
+  members(): string[] {
+    return this.set.members().map(String);
+  }
   reset(): void {
     this.set.clear();
   }

@@ -1,6 +1,7 @@
 import type { AlarmRecord, DataRecord } from '../records/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedFile } from '../util/file-identity.js';
+import type { CounterState } from '../scale-out/counter-state.js';
 
 /**
  * An exporter receives every record of a run. Calls arrive in time order: `data` once per
@@ -50,6 +51,8 @@ export interface ExporterHealth {
 export interface ExporterContext {
   /** Non-fatal problems (peer down, records dropped), already rate-limited by the exporter. */
   onWarning?: (message: string) => void;
+  /** Packet runs: the mergeable counter states of the period being exported (exporter.nats). */
+  counterState?: () => Readonly<Record<string, CounterState>>;
 }
 
 /** An exporter type as the registry knows it. */

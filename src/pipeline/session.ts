@@ -45,8 +45,8 @@ export class Session implements RunSession {
     const source = await openSource(cfg);
     let exporters: Exporter[] = [];
     try {
-      const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters });
-      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning }), ...(hooks.exporters ?? [])];
+      const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters, keepState: cfg.exporter.nats.url !== '' });
+      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning, counterState: () => analyzer.lastState }), ...(hooks.exporters ?? [])];
       const backend = new Backend({
         series: source.name, exporters, params: (name) => detectorParams(cfg, name), onPeriod: hooks.onPeriod, onWarning: hooks.onWarning,
         stateFile: stateFileOptions(cfg, cfg.analyzer.period, 'analyzer.period'),
