@@ -45,7 +45,8 @@ interface OpenPeriod<R> {
   refs: R[];
 }
 
-export type Offered = 'merged' | 'late' | 'duplicate' | 'refused';
+/** merged or duplicate: held until the period is judged; late, replayed or refused: acknowledge now. */
+export type Offered = 'merged' | 'duplicate' | 'late' | 'replayed' | 'refused';
 
 export class PeriodMerger<R> {
   private readonly open = new Map<bigint, OpenPeriod<R>>();
@@ -84,7 +85,7 @@ export class PeriodMerger<R> {
     if (this.cursor !== undefined && s.start <= this.cursor) {
       if (replay) {
         this.tally.duplicates++;
-        return 'duplicate';
+        return 'replayed';
       }
       this.tally.late++;
       this.o.onWarning(`late snapshot of sensor ${s.sensor} for the period starting ${isoOf(s.start)} (already judged): not counted (${this.tally.late} late so far)`);

@@ -11,6 +11,7 @@ import * as defaults from './defaults.js';
 import * as ls from './ls.js';
 import * as serve from './serve.js';
 import * as zeek from './zeek.js';
+import * as aggregate from './aggregate.js';
 
 /** Every sub-command, in the order `netspot --help` lists them. */
-export const commandModules: readonly CommandModule[] = [run, serve, zeek, spot, defaults, ls];
+export const commandModules: readonly CommandModule[] = [run, serve, zeek, aggregate, spot, defaults, ls];
