@@ -41,8 +41,14 @@ export interface AggregateOptions {
   exporters?: readonly Exporter[];
 }
 
-/** How long JetStream waits for an acknowledgement before delivering a message again. */
-const ACK_WAIT_NS = 5_000_000_000;
+/**
+ * How long JetStream waits for an acknowledgement before delivering a message again: longer than
+ * a period may be held open (2 × aggregate.wait, at least 30 s). A restarted aggregator does not
+ * wait for it: it re-creates its consumer at the ack floor.
+ */
+function ackWaitNs(waitNs: number): number {
+  return Math.max(30e9, 2 * waitNs);
+}
 /** Messages delivered and not yet acknowledged at most (held in open periods). */
 const MAX_ACK_PENDING = 20_000;
 
@@ -73,11 +79,12 @@ export class AggregateSession {
     /** Messages up to this stream sequence were delivered to an earlier run. */
     private readonly replayUpTo: number,
     cursor: bigint | undefined,
+    sensors: readonly string[],
   ) {
     this.judgedThrough = cursor;
     this.merger = new PeriodMerger<JsMsg>({
       periodNs: BigInt(parseDuration(cfg.analyzer.period)), waitMs: parseDuration(cfg.aggregate.wait) / 1e6,
-      missing: cfg.aggregate.missing, now: () => performance.now(), onWarning: (m) => this.warn(m), cursor,
+      missing: cfg.aggregate.missing, now: () => performance.now(), onWarning: (m) => this.warn(m), cursor, sensors,
     });
   }
 
@@ -127,6 +134,11 @@ export class AggregateSession {
       }
       const jsm = await jetstreamManager(nc);
       await ensureStream(jsm, stream);
+      const subjects = `netspot.${o.site}.*.counters`;
+      // The site's sensors are those with snapshots in the stream: waited for from the start,
+      // also while a backlog is read (one sensor's messages may all come before another's).
+      const present = (await jsm.streams.info(stream, { subjects_filter: subjects })).state.subjects ?? {};
+      const sensors = Object.keys(present).map((s) => s.split('.')[2]);
       const durable = `netspot-aggregate-${o.site}`;
       // Re-created at the ack floor: everything not acknowledged comes again, in stream order.
       let startSeq = 1;
@@ -140,10 +152,10 @@ export class AggregateSession {
         if (!/not found/i.test((err as Error).message)) throw err;
       }
       await jsm.consumers.add(stream, {
-        durable_name: durable, ack_policy: AckPolicy.Explicit, filter_subject: `netspot.${o.site}.*.counters`,
-        deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq, ack_wait: ACK_WAIT_NS, max_ack_pending: MAX_ACK_PENDING,
+        durable_name: durable, ack_policy: AckPolicy.Explicit, filter_subject: subjects,
+        deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq, ack_wait: ackWaitNs(parseDuration(cfg.aggregate.wait)), max_ack_pending: MAX_ACK_PENDING,
       });
-      self = new AggregateSession(cfg, o, stats, backend, exporters, deferred, nc, stream, durable, replayUpTo, cursor);
+      self = new AggregateSession(cfg, o, stats, backend, exporters, deferred, nc, stream, durable, replayUpTo, cursor, sensors);
       return self;
     } catch (err) {
       await nc?.close().catch(() => undefined);

@@ -4,7 +4,10 @@
  * snapshot, and periods close in time order (a later complete period waits for an earlier
  * one). A snapshot of a period already closed is late: counted and reported, not merged. A
  * known sensor that misses `missing` closed periods in a row is reported and no longer waited
- * for, until it reports again. Pure bookkeeping: no I/O, the clock is passed in.
+ * for, until it reports again. The sensors of a site are learnt: a run closes no period until
+ * `waitMs` after its first snapshot, so that sensors starting a little apart (or read from a
+ * backlog one after the other) are all known before a period is called complete. Pure
+ * bookkeeping: no I/O, the clock is passed in.
  */
 import { MergedCounter } from './counter-state.js';
 import type { CounterSnapshot } from './snapshot-message.js';
@@ -17,6 +20,8 @@ export interface MergerOptions {
   onWarning: (message: string) => void;
   /** The last period already judged (a restart): its snapshots and older ones are not merged again. */
   cursor?: bigint;
+  /** Sensors known from the start (those with snapshots in the stream): waited for before they are seen. */
+  sensors?: readonly string[];
 }
 
 /** A closed period: what the back end judges, and the messages to acknowledge once it is durable. */
@@ -55,10 +60,13 @@ export class PeriodMerger<R> {
   /** Sensors reported missing (no longer waited for). */
   private readonly gone = new Set<string>();
   cursor: bigint | undefined;
+  /** No period closes before this (ms on the `now` clock): the sensors are being learnt. */
+  private learnUntil = Infinity;
   readonly tally = { merged: 0, late: 0, duplicates: 0, refused: 0, closedIncomplete: 0 };
 
   constructor(private readonly o: MergerOptions) {
     this.cursor = o.cursor;
+    for (const s of o.sensors ?? []) this.known.add(s);
   }
 
   /** Sensors waited for. */
@@ -91,6 +99,7 @@ export class PeriodMerger<R> {
       this.o.onWarning(`late snapshot of sensor ${s.sensor} for the period starting ${isoOf(s.start)} (already judged): not counted (${this.tally.late} late so far)`);
       return 'late';
     }
+    if (this.learnUntil === Infinity) this.learnUntil = this.o.now() + this.o.waitMs;
     this.see(s.sensor);
     let p = this.open.get(s.start);
     if (p === undefined) {
@@ -131,7 +140,7 @@ export class PeriodMerger<R> {
   /** Closes the periods that are complete or waited long enough, oldest first. */
   closeDue(): Array<ClosedPeriod<R>> {
     const out: Array<ClosedPeriod<R>> = [];
-    for (let p = this.oldest(); p !== undefined; p = this.oldest()) {
+    for (let p = this.oldest(); p !== undefined && this.o.now() >= this.learnUntil; p = this.oldest()) {
       const missing = [...this.known].filter((s) => !p!.sensors.has(s)).sort();
       if (missing.length > 0 && this.o.now() < p.openedMs + this.o.waitMs) break;
       out.push(this.close(p, missing));
