@@ -113,7 +113,7 @@ test('three sensors, one aggregate: the records of one run over the whole captur
   }
 });
 
-test('aggregator and nats-server killed and restarted mid-run: no period lost, none doubled', { skip, timeout: 300_000 }, async () => {
+test('aggregator and nats-server killed and restarted mid-run: no period lost, none doubled', { skip, timeout: 300_000 }, async (t) => {
   const s = setup(400, 100, 12);
   const nats = await NatsServer.start();
   try {
@@ -126,12 +126,14 @@ test('aggregator and nats-server killed and restarted mid-run: no period lost, n
     await nats.kill();
     const judgedBefore = lines(join(s.dir, 'agg1.json')).length;
     assert.ok(judgedBefore < ref.data.length, `the aggregator was killed mid-run (${judgedBefore} of ${ref.data.length} periods)`);
+    t.diagnostic(`aggregator killed after ${judgedBefore} of ${ref.data.length} periods`);
     await nats.restart();
     const a2 = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg2'));
     try {
       await waitFor('periods after the restart', async () => (lines(join(s.dir, 'agg2.json')).length >= 1 ? true : undefined), 60_000);
       // nats-server alone goes down under the running aggregator, and comes back.
       await nats.kill();
+      t.diagnostic(`nats-server killed with ${lines(join(s.dir, 'agg2.json')).length} periods judged after the restart`);
       await nats.restart();
       await waitFor('the aggregate of every period', async () => {
         const n = lines(join(s.dir, 'agg1.json')).length + lines(join(s.dir, 'agg2.json')).length;
@@ -142,6 +144,7 @@ test('aggregator and nats-server killed and restarted mid-run: no period lost, n
     }
     const r = await a2.done;
     assert.equal(r.code, 0, r.stderr);
+    t.diagnostic(r.stderr.split('\n').filter((l) => /snapshots:|site lab/.test(l)).join('; '));
     assert.deepEqual([...lines(join(s.dir, 'agg1.json')), ...lines(join(s.dir, 'agg2.json'))], ref.data);
     assert.deepEqual([...alarmLines(join(s.dir, 'agg1-alarms.json')), ...alarmLines(join(s.dir, 'agg2-alarms.json'))], ref.alarms);
   } finally {
