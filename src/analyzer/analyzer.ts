@@ -8,6 +8,7 @@ import { statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedValue } from '../backend/named-value.js';
 import { UsageError } from '../util/errors.js';
+import { COUNTER_STATE_VERSION, type PeriodCountersState } from '../counters/counter-state.js';
 
 export type { PeriodResult } from '../backend/backend.js';
 
@@ -28,6 +29,8 @@ export class Analyzer {
   private readonly counters: Array<{ name: string; counter: Counter }> = [];
   private readonly stats: StatDef[] = [];
   private sumTable: SumTable | undefined;
+  /** The packet counters again, with the counter names each serves: what a period state lists. */
+  private readonly stateful: Array<{ names: string[]; counter: Counter }> = [];
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
     if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
@@ -50,14 +53,52 @@ export class Analyzer {
       }
       const counter = def.create();
       this.counters.push({ name, counter });
-      if (counter.process !== undefined) this.packetCounters.push(counter);
+      if (counter.process !== undefined) {
+        this.packetCounters.push(counter);
+        this.stateful.push({ names: [name], counter });
+      }
     }
     if (sums.length > 0) {
       const table = new SumTable(sums.map((s) => s.rule));
       sums.forEach((s, j) => this.counters.push({ name: s.name, counter: table.slot(j) }));
       this.sumTable = table;
       this.packetCounters.unshift(table);
+      this.stateful.unshift({ names: sums.map((s) => s.name), counter: table });
     }
+  }
+
+  /**
+   * The packet counters' counts of the period so far, as plain data (counters/counter-state.ts):
+   * what a worker thread or a sensor hands over. Per period: allocates.
+   */
+  periodState(): PeriodCountersState {
+    return {
+      version: COUNTER_STATE_VERSION,
+      entries: this.stateful.map(({ names, counter }) => ({ names, state: counter.state!() })),
+    };
+  }
+
+  /** Starts a new period for the packet counters alone (after `periodState`, in a worker). */
+  resetPacketCounters(): void {
+    for (const c of this.packetCounters) c.reset();
+  }
+
+  /**
+   * Adds a period state of an analyzer built from the same statistics and counters; merging
+   * the states of consecutive parts of a period in order gives the counts of the whole period.
+   */
+  mergePeriodState(state: PeriodCountersState): void {
+    if (state.version !== COUNTER_STATE_VERSION) {
+      throw new TypeError(`counter state version ${String(state.version)} (expected ${COUNTER_STATE_VERSION})`);
+    }
+    const mine = this.stateful;
+    const same =
+      state.entries.length === mine.length && state.entries.every((e, i) => e.names.join(',') === mine[i].names.join(','));
+    if (!same) {
+      const list = (names: ReadonlyArray<{ names: readonly string[] }>) => names.map((e) => e.names.join('+')).join(', ');
+      throw new TypeError(`counter state for counters ${list(state.entries)} does not match this analyzer's ${list(mine)}`);
+    }
+    state.entries.forEach((e, i) => mine[i].counter.merge!(e.state));
   }
 
   /** Names of the computed counters. */
