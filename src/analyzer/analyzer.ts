@@ -8,14 +8,14 @@ import { statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedValue } from '../backend/named-value.js';
 import { UsageError } from '../util/errors.js';
-import { counterState, type CounterState } from '../scale-out/counter-state.js';
+import { COUNTER_STATE_VERSION, type PeriodCountersState } from '../counters/counter-state.js';
 
 export type { PeriodResult } from '../backend/backend.js';
 
 export interface AnalyzerOptions {
   /** Counters to compute even if no loaded statistic needs them. */
   counters?: readonly string[];
-  /** Keep each period's mergeable counter states (`lastState`) for exporter.nats. */
+  /** Keep each period's counter state (`lastState`) for exporter.nats. */
   keepState?: boolean;
 }
 
@@ -31,9 +31,13 @@ export class Analyzer {
   private readonly counters: Array<{ name: string; counter: Counter }> = [];
   private readonly stats: StatDef[] = [];
   private sumTable: SumTable | undefined;
+  /** The packet counters again, with the counter names each serves: what a period state lists. */
+  private readonly stateful: Array<{ names: string[]; counter: Counter }> = [];
   private readonly keepState: boolean;
-  /** With `keepState`: the mergeable states of the counters of the period that last ended. */
-  lastState: Record<string, CounterState> = {};
+  /** With `keepState`: the counter state of the period that last ended (before the counters were reset). */
+  lastState: PeriodCountersState | undefined;
+  /** With `keepState`: what the pipeline said of that period (times, capture drops). */
+  lastPeriod: PeriodInfo | undefined;
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
     this.keepState = options.keepState === true;
@@ -57,14 +61,52 @@ export class Analyzer {
       }
       const counter = def.create();
       this.counters.push({ name, counter });
-      if (counter.process !== undefined) this.packetCounters.push(counter);
+      if (counter.process !== undefined) {
+        this.packetCounters.push(counter);
+        this.stateful.push({ names: [name], counter });
+      }
     }
     if (sums.length > 0) {
       const table = new SumTable(sums.map((s) => s.rule));
       sums.forEach((s, j) => this.counters.push({ name: s.name, counter: table.slot(j) }));
       this.sumTable = table;
       this.packetCounters.unshift(table);
+      this.stateful.unshift({ names: sums.map((s) => s.name), counter: table });
     }
+  }
+
+  /**
+   * The packet counters' counts of the period so far, as plain data (counters/counter-state.ts):
+   * what a worker thread or a sensor hands over. Per period: allocates.
+   */
+  periodState(): PeriodCountersState {
+    return {
+      version: COUNTER_STATE_VERSION,
+      entries: this.stateful.map(({ names, counter }) => ({ names, state: counter.state!() })),
+    };
+  }
+
+  /** Starts a new period for the packet counters alone (after `periodState`, in a worker). */
+  resetPacketCounters(): void {
+    for (const c of this.packetCounters) c.reset();
+  }
+
+  /**
+   * Adds a period state of an analyzer built from the same statistics and counters; merging
+   * the states of consecutive parts of a period in order gives the counts of the whole period.
+   */
+  mergePeriodState(state: PeriodCountersState): void {
+    if (state.version !== COUNTER_STATE_VERSION) {
+      throw new TypeError(`counter state version ${String(state.version)} (expected ${COUNTER_STATE_VERSION})`);
+    }
+    const mine = this.stateful;
+    const same =
+      state.entries.length === mine.length && state.entries.every((e, i) => e.names.join(',') === mine[i].names.join(','));
+    if (!same) {
+      const list = (names: ReadonlyArray<{ names: readonly string[] }>) => names.map((e) => e.names.join('+')).join(', ');
+      throw new TypeError(`counter state for counters ${list(state.entries)} does not match this analyzer's ${list(mine)}`);
+    }
+    state.entries.forEach((e, i) => mine[i].counter.merge!(e.state));
   }
 
   /** Names of the computed counters. */
@@ -79,23 +121,21 @@ export class Analyzer {
 
   /** Closes a period: reads and resets the counters, computes every statistic. */
   endPeriod(period: PeriodInfo): PeriodMeasure {
+    if (this.keepState) {
+      this.lastState = this.periodState();
+      this.lastPeriod = period;
+    }
     const counters: Record<string, number> = {};
-    const state: Record<string, CounterState> = {};
     for (const { name, counter } of this.counters) {
       counters[name] = counter.value(period);
-      if (this.keepState) {
-        const s = counterState(name, counter, counters[name]);
-        if (s !== undefined) state[name] = s;
-      }
       counter.reset();
     }
     this.sumTable?.reset();
-    if (this.keepState) this.lastState = state;
     return { values: statValues(this.stats, counters), counters };
   }
 }
 
-/** The statistics' values from a period's counter values (the packet front end's and the aggregator's). */
+/** The statistics' values from a period's counter values. */
 export function statValues(stats: readonly StatDef[], counters: Readonly<Record<string, number>>): NamedValue[] {
   const values: NamedValue[] = [];
   for (const def of stats) {

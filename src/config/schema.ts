@@ -77,6 +77,12 @@ export const AnalyzerSchema = Type.Object(
       default: 60, minimum: 1,
       description: 'periods between two saves of state_file', expected: 'a positive integer',
     }),
+    workers: Type.Integer({
+      default: 0, minimum: 0, maximum: 256,
+      description: 'capture files: threads that decode and count (1 = the main thread alone; 0 = one per core, at most 8, ' +
+        'for files of 16 MiB or more, else 1); the records do not depend on it (REAL_TIME and PERF aside); live capture: always 1',
+      expected: 'an integer from 0 to 256',
+    }),
   },
   { additionalProperties: false, description: 'What is computed from the counters' },
 );
@@ -226,7 +232,7 @@ export const ConfigSchema = Type.Object(
 
 export interface Config {
   miner: Static<typeof MinerSchema>;
-  analyzer: { period: string; align: 'start' | 'epoch'; stats: string[]; state_file: string; state_every: number };
+  analyzer: { period: string; align: 'start' | 'epoch'; stats: string[]; state_file: string; state_every: number; workers: number };
   exporter: Static<typeof ExporterSchema>;
   spot: SpotParams & { [stat: string]: Partial<SpotParams> | number | boolean };
   zeek: ZeekSettings;

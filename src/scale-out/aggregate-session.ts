@@ -17,14 +17,15 @@ import type { Config } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
 import { Backend, stateFileOptions, type PeriodResult } from '../backend/backend.js';
 import { detectorParams } from '../analyzer/stat-detector.js';
-import { statValues } from '../analyzer/analyzer.js';
+import { Analyzer } from '../analyzer/analyzer.js';
 import { statDef, type StatDef } from '../stats/index.js';
 import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { emptyProgress, type RunProgress } from '../backend/run-session.js';
 import { refuseSharedFiles, type NamedFile } from '../util/file-identity.js';
 import { InputError, UsageError } from '../util/errors.js';
 import { connectNats, ensureStream, jetstreamManager, serverList } from './nats-link.js';
-import { mergeRule } from './counter-state.js';
+import { measureMerged, snapshotLayout, stateLayout } from './merged-period.js';
+import { WIRE_EXACT_MAX } from './wire-state.js';
 import { decodeSnapshot, SnapshotFormatError } from './snapshot-message.js';
 import { PeriodMerger, type ClosedPeriod } from './period-merger.js';
 import { DeferredExporter } from './deferred-exporter.js';
@@ -61,15 +62,17 @@ export class AggregateSession {
   private closing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private judgedThrough: bigint | undefined;
-  private readonly missingCounters = new Set<string>();
+  private readonly estimatedReported = new Set<string>();
   private running = false;
   private failure: unknown;
   private readonly merger: PeriodMerger<JsMsg>;
+  private readonly layout: string;
 
   private constructor(
     private readonly cfg: Config,
     private readonly o: AggregateOptions,
     private readonly stats: StatDef[],
+    private readonly analyzer: Analyzer,
     private readonly backend: Backend,
     private readonly exporters: readonly Exporter[],
     private readonly deferred: readonly DeferredExporter[],
@@ -85,23 +88,20 @@ export class AggregateSession {
     this.merger = new PeriodMerger<JsMsg>({
       periodNs: BigInt(parseDuration(cfg.analyzer.period)), waitMs: parseDuration(cfg.aggregate.wait) / 1e6,
       missing: cfg.aggregate.missing, now: () => performance.now(), onWarning: (m) => this.warn(m), cursor, sensors,
+      refuse: (s) => {
+        const theirs = snapshotLayout(s);
+        return theirs === this.layout ? null : `its counters (${theirs}) are not this aggregator's (${this.layout}): run every sensor with the aggregator's analyzer.stats`;
+      },
     });
+    this.layout = stateLayout(analyzer);
   }
 
   static async open(cfg: Config, o: AggregateOptions): Promise<AggregateSession> {
     if (!/^[^.*> ]+$/.test(o.site)) throw new UsageError(`bad site ${JSON.stringify(o.site)} (--site): a subject token without ".", "*", ">" or spaces`);
     serverList(o.url, '--nats');
-    const stats: StatDef[] = [];
-    for (const name of cfg.analyzer.stats) {
-      const def = statDef(name);
-      if (def === undefined) throw new UsageError(`unknown statistic "${name}"`);
-      const unmergeable = def.requires.filter((c) => mergeRule(c) === undefined);
-      if (unmergeable.length > 0) {
-        throw new UsageError(`statistic ${name} cannot be computed from several sensors' counters (${unmergeable.join(', ')}: a per-source maximum is not mergeable); remove it from analyzer.stats`);
-      }
-      stats.push(def);
-    }
-    if (stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
+    // The packet front end's analyzer, fed merged counter states instead of packets.
+    const analyzer = new Analyzer(cfg, o.site);
+    const stats = cfg.analyzer.stats.map((n) => statDef(n)).filter((d): d is StatDef => d !== undefined);
     const sf = stateFileOptions(cfg, cfg.analyzer.period, 'analyzer.period');
     if (sf === undefined) {
       throw new UsageError('netspot aggregate needs analyzer.state_file (--analyzer.state_file FILE): the detectors and the last judged period are kept there across restarts');
@@ -117,7 +117,7 @@ export class AggregateSession {
         stateFile: { ...sf, every: Number.MAX_SAFE_INTEGER },
         cursor: () => self?.judgedThrough?.toString(),
       });
-      backend.watch(stats.filter((d) => d.judged !== false).map((d) => d.name));
+      backend.watch(analyzer.judgedStats());
       await backend.restoreState();
       const cursor = backend.restoredCursor !== undefined && /^\d+$/.test(backend.restoredCursor) ? BigInt(backend.restoredCursor) : undefined;
       const files: NamedFile[] = [];
@@ -155,7 +155,7 @@ export class AggregateSession {
         durable_name: durable, ack_policy: AckPolicy.Explicit, filter_subject: subjects,
         deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq, ack_wait: ackWaitNs(parseDuration(cfg.aggregate.wait)), max_ack_pending: MAX_ACK_PENDING,
       });
-      self = new AggregateSession(cfg, o, stats, backend, exporters, deferred, nc, stream, durable, replayUpTo, cursor, sensors);
+      self = new AggregateSession(cfg, o, stats, analyzer, backend, exporters, deferred, nc, stream, durable, replayUpTo, cursor, sensors);
       return self;
     } catch (err) {
       await nc?.close().catch(() => undefined);
@@ -241,16 +241,13 @@ export class AggregateSession {
   }
 
   private async judge(p: ClosedPeriod<JsMsg>): Promise<void> {
-    for (const def of this.stats) {
-      for (const c of def.requires) {
-        if (!(c in p.counters) && !this.missingCounters.has(c)) {
-          this.missingCounters.add(c);
-          this.warn(`no sensor sends counter ${c} (needed by ${def.name}): run the sensors with the aggregator's analyzer.stats`);
-        }
-      }
+    const m = measureMerged(this.analyzer, this.stats, p.snapshots, p.coveredNs, p.partial);
+    for (const name of m.estimated) {
+      if (this.estimatedReported.has(name)) continue;
+      this.estimatedReported.add(name);
+      this.warn(`${name}: a sensor sent more than ${WIRE_EXACT_MAX} members, so the merged count is a HyperLogLog estimate (0.81 % relative standard error; said once)`);
     }
-    const values = statValues(this.stats, p.counters);
-    this.backend.judge(p.start + p.coveredNs, values, { counters: p.counters, partial: p.partial });
+    this.backend.judge(p.start + p.coveredNs, m.values, { counters: m.counters, partial: p.partial });
     this.judgedThrough = p.start;
     await this.backend.commit();
     for (const d of this.deferred) d.release();

@@ -1,5 +1,5 @@
 /**
- * The aggregator's periods: snapshots of one period from every sensor are gathered and merged;
+ * The aggregator's periods: snapshots of one period from every sensor are gathered;
  * a period closes when every known sensor has reported it, or `waitMs` after its first
  * snapshot, and periods close in time order (a later complete period waits for an earlier
  * one). A snapshot of a period already closed is late: counted and reported, not merged. A
@@ -9,7 +9,6 @@
  * backlog one after the other) are all known before a period is called complete. Pure
  * bookkeeping: no I/O, the clock is passed in.
  */
-import { MergedCounter } from './counter-state.js';
 import type { CounterSnapshot } from './snapshot-message.js';
 
 export interface MergerOptions {
@@ -22,6 +21,8 @@ export interface MergerOptions {
   cursor?: bigint;
   /** Sensors known from the start (those with snapshots in the stream): waited for before they are seen. */
   sensors?: readonly string[];
+  /** Why a snapshot cannot be merged (its counters do not match the aggregator's), or null. */
+  refuse?: (s: CounterSnapshot) => string | null;
 }
 
 /** A closed period: what the back end judges, and the messages to acknowledge once it is durable. */
@@ -30,9 +31,8 @@ export interface ClosedPeriod<R> {
   /** Time covered: the period, or less when every sensor's input ended inside it. */
   coveredNs: bigint;
   partial: boolean;
-  counters: Record<string, number>;
-  /** Counters whose value is a sketch's estimate. */
-  estimated: string[];
+  /** In arrival order. */
+  snapshots: CounterSnapshot[];
   sensors: string[];
   /** Known sensors that had not reported when it closed. */
   missing: string[];
@@ -44,7 +44,7 @@ interface OpenPeriod<R> {
   openedMs: number;
   covered: bigint;
   partial: boolean;
-  counters: Map<string, MergedCounter>;
+  snapshots: CounterSnapshot[];
   sensors: Set<string>;
   seqs: Set<number>;
   refs: R[];
@@ -90,6 +90,12 @@ export class PeriodMerger<R> {
       this.o.onWarning(`snapshot of sensor ${s.sensor} refused: its period does not start on the epoch grid (sensors need analyzer.align = "epoch")`);
       return 'refused';
     }
+    const why = this.o.refuse?.(s) ?? null;
+    if (why !== null) {
+      this.tally.refused++;
+      this.o.onWarning(`snapshot of sensor ${s.sensor} refused: ${why}`);
+      return 'refused';
+    }
     if (this.cursor !== undefined && s.start <= this.cursor) {
       if (replay) {
         this.tally.duplicates++;
@@ -103,7 +109,7 @@ export class PeriodMerger<R> {
     this.see(s.sensor);
     let p = this.open.get(s.start);
     if (p === undefined) {
-      p = { start: s.start, openedMs: this.o.now(), covered: 0n, partial: false, counters: new Map(), sensors: new Set(), seqs: new Set(), refs: [] };
+      p = { start: s.start, openedMs: this.o.now(), covered: 0n, partial: false, snapshots: [], sensors: new Set(), seqs: new Set(), refs: [] };
       this.open.set(s.start, p);
     }
     if (p.seqs.has(seq)) {
@@ -116,11 +122,7 @@ export class PeriodMerger<R> {
     p.sensors.add(s.sensor);
     if (s.covered > p.covered) p.covered = s.covered;
     if (s.partial) p.partial = true;
-    for (const [name, state] of Object.entries(s.counters)) {
-      let m = p.counters.get(name);
-      if (m === undefined) p.counters.set(name, (m = new MergedCounter()));
-      m.add(state);
-    }
+    p.snapshots.push(s);
     this.tally.merged++;
     return 'merged';
   }
@@ -164,14 +166,8 @@ export class PeriodMerger<R> {
         }
       }
     }
-    const counters: Record<string, number> = {};
-    const estimated: string[] = [];
-    for (const [name, m] of p.counters) {
-      counters[name] = m.value();
-      if (m.estimated) estimated.push(name);
-    }
     return {
-      start: p.start, coveredNs: p.covered, partial: p.partial, counters, estimated,
+      start: p.start, coveredNs: p.covered, partial: p.partial, snapshots: p.snapshots,
       sensors: [...p.sensors].sort(), missing, refs: p.refs,
     };
   }

@@ -19,7 +19,7 @@ import { freePort, tempDir, waitFor } from '../support/servers.js';
 import { readJsonLines } from '../support/json-lines.js';
 
 const bin = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
-const STATS = 'R_SYN,TRAFFIC,AVG_PKT_SIZE,R_DST_SRC,R_DST_SRC_PORT,R_ICMP';
+const STATS = 'R_SYN,TRAFFIC,AVG_PKT_SIZE,R_DST_SRC,R_DST_SRC_PORT,R_ICMP,ADDR_FANOUT,TCP_PORT_FANOUT';
 const ANALYSIS = ['-s', STATS, '--spot.n_init', '30', '--spot.depth', '10', '--spot.q', '0.01'];
 const skip = natsServerMissing() ?? false;
 

@@ -13,6 +13,7 @@ interface RunFlags {
   verbose?: boolean;
   file?: string;
   quiet?: boolean;
+  workers?: string;
   [key: string]: unknown;
 }
 
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option('-v, --verbose', 'print a data record per period (= exporter.console.data true)')
     .option('-f, --file <path>', 'write data records to this file, %s = series name (= exporter.file.data)')
     .option('-q, --quiet', 'no progress line and no summary on stderr')
+    .option('-w, --workers <n>', 'capture files: threads that decode and count, 1 = one thread (= analyzer.workers)')
     .addHelpText(
       'after',
       '\nEvery configuration key can also be set as --section.key VALUE, e.g. --spot.q 1e-5,\n' +
@@ -54,6 +56,7 @@ async function run(flags: RunFlags): Promise<void> {
   if (flags.stat.length > 0) overrides.push(['analyzer.stats', flags.stat]);
   if (flags.period !== undefined) overrides.push(['analyzer.period', flags.period]);
   if (flags.align !== undefined) overrides.push(['analyzer.align', flags.align]);
+  if (flags.workers !== undefined) overrides.push(['analyzer.workers', flags.workers]);
   if (flags.verbose === true) overrides.push(['exporter.console.data', true]);
   if (flags.file !== undefined) overrides.push(['exporter.file.data', flags.file]);
   const cfg = await loadConfig({ file: flags.config, overrides });

@@ -41,7 +41,12 @@ export const natsExporter: ExporterDef = {
     const format = (r: DataRecord): string => {
       // Epoch grid: a full period ends on a multiple of the period, a partial one inside it.
       const start = r.partial ? r.timeNs - (r.timeNs % periodNs) : r.timeNs - periodNs;
-      const body = encodeSnapshot({ sensor, start, period: periodNs, covered: r.timeNs - start, partial: r.partial, counters: counterState() });
+      const { state, period } = counterState();
+      if (state === undefined || period === undefined) throw new Error('exporter.nats: no counter state for this period');
+      const body = encodeSnapshot(
+        { sensor, start, period: periodNs, covered: r.timeNs - start, partial: r.partial, real: period.realSeconds, dropped: period.dropped, received: period.received },
+        state,
+      );
       return withMessageId(`${c.subject}:${start}:${runId}`, body);
     };
     const link = { url: c.url, urlKey: 'exporter.nats.url', credentials: c.credentials, credentialsKey: 'exporter.nats.credentials', name: `netspot sensor ${sensor}` };
