@@ -17,8 +17,8 @@ import { encodeSnapshot } from '../../scale-out/snapshot-message.js';
 import { readCredentials, serverList } from '../../scale-out/nats-link.js';
 import { NatsTransport, withMessageId } from './nats-transport.js';
 
-/** Snapshots per publish round at most (each is acknowledged on its own). */
-const BATCH = 100;
+/** One snapshot per publish: one that the server refuses (too large) is dropped alone. */
+const BATCH = 1;
 
 export const natsExporter: ExporterDef = {
   name: 'nats',

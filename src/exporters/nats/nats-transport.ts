@@ -7,7 +7,7 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import type { Transport } from '../network/background-sender.js';
+import { RejectedError, type Transport } from '../network/background-sender.js';
 import type { QueuedRecord } from '../network/record-queue.js';
 import { connectNats, ensureStream, jetstreamManager, type NatsLinkOptions } from '../../scale-out/nats-link.js';
 
@@ -34,6 +34,12 @@ export class NatsTransport implements Transport {
 
   async send(batch: readonly QueuedRecord[], signal: AbortSignal): Promise<void> {
     const js = await this.ready();
+    // Larger than the server takes: retrying cannot help (the batch is dropped and counted).
+    const max = this.nc?.info?.max_payload ?? Infinity;
+    for (const r of batch) {
+      const bytes = Buffer.byteLength(r.payload) - r.payload.indexOf('\n') - 1;
+      if (bytes > max) throw new RejectedError(`a snapshot of ${bytes} bytes exceeds the server's max_payload of ${max} bytes`);
+    }
     const onAbort = (): void => void this.drop();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
