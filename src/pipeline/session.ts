@@ -61,7 +61,9 @@ export class Session implements RunSession {
       for (const e of exporters) files.push(...(e.outputFiles?.(source.name) ?? []));
       await refuseSharedFiles(files);
       for (const e of exporters) await e.start(source.name);
-      const workers = resolveWorkers(cfg.analyzer.workers, source.live, source.stats().bytesTotal);
+      // exporter.nats publishes the main analyzer's whole period state: one thread counts, so
+      // that no period reaches it as worker values without their state.
+      const workers = cfg.exporter.nats.url !== '' ? 1 : resolveWorkers(cfg.analyzer.workers, source.live, source.stats().bytesTotal);
       const setup = { cfg, series: source.name, counters: hooks.counters ?? [] };
       const pipeline = new Pipeline({
         source, analyzer, backend, periodNs, align: cfg.analyzer.align, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
