@@ -162,6 +162,21 @@ test('a dead NATS at a sensor: a warning naming the URL, every snapshot counted 
   assert.match(stderr, /exporter nats: dropped 20 data records: not sent within flush_timeout 0\.5 s/);
 });
 
+test('a snapshot larger than the server\'s max_payload is dropped as rejected, counted, not retried', { skip, timeout: 60_000 }, async () => {
+  const s = setup(10, 100, 15);
+  const nats = await NatsServer.start({ maxPayload: 256 });
+  try {
+    const stderr = await ok([...sensorArgs(s.parts[0], 0, nats.url, s.period), '-f', join(s.dir, 'sensor.json')]);
+    // Drop warnings are grouped by reason (the first at once, the rest at the end): 10 in all.
+    const dropped = [...stderr.matchAll(/exporter nats: dropped (\d+) data records?: rejected by nats:\/\/127\.0\.0\.1:\d+: snapshot larger than the server's max_payload of 256 bytes/g)];
+    assert.equal(dropped.reduce((n, m) => n + Number(m[1]), 0), 10, stderr);
+    assert.doesNotMatch(stderr, /cannot send|retrying/, 'a refused snapshot is not retried');
+    assert.equal(lines(join(s.dir, 'sensor.json')).length, 10);
+  } finally {
+    await nats.stop();
+  }
+});
+
 test('exporter.nats refuses a start-aligned run and a bad subject, naming the key', { skip: false }, async () => {
   const s = setup(3, 100, 14);
   const r1 = await netspot(['run', '-q', '-d', s.parts[0], '--exporter.nats.url', 'nats://127.0.0.1:1', '--exporter.nats.subject', 'netspot.lab.s1.counters']).done;

@@ -3,6 +3,8 @@
  * temporary store; killed hard and restarted on the same port and store by the restart tests.
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { freePort, missingBinary, ServerProcess, tempDir, waitFor } from './servers.js';
 
@@ -17,6 +19,7 @@ export class NatsServer {
   private constructor(
     readonly port: number,
     readonly storeDir: string,
+    private readonly config: string | undefined,
   ) {}
 
   get url(): string {
@@ -27,15 +30,22 @@ export class NatsServer {
     return this.proc?.output ?? '';
   }
 
-  static async start(): Promise<NatsServer> {
-    const s = new NatsServer(await freePort(), tempDir('nats'));
+  /** `maxPayload`: the largest message the server takes, bytes (its default is 1 MiB). */
+  static async start(o: { maxPayload?: number } = {}): Promise<NatsServer> {
+    const dir = tempDir('nats');
+    let config: string | undefined;
+    if (o.maxPayload !== undefined) {
+      config = join(dir, 'nats.conf');
+      writeFileSync(config, `max_payload: ${o.maxPayload}\n`);
+    }
+    const s = new NatsServer(await freePort(), join(dir, 'store'), config);
     await s.restart();
     return s;
   }
 
   /** Starts (again) on the same port and store; resolves once it accepts connections and JetStream is up. */
   async restart(): Promise<void> {
-    const proc = new ServerProcess(spawn(NATS_SERVER, ['-js', '-sd', this.storeDir, '-a', '127.0.0.1', '-p', String(this.port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const proc = new ServerProcess(spawn(NATS_SERVER, [...(this.config === undefined ? [] : ['-c', this.config]), '-js', '-sd', this.storeDir, '-a', '127.0.0.1', '-p', String(this.port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
     this.proc = proc;
     await waitFor(`nats-server on ${this.port}`, async () => {
       if (!proc.running) throw new Error(`nats-server exited: ${proc.output}`);

@@ -38,7 +38,7 @@ export class NatsTransport implements Transport {
     const max = this.nc?.info?.max_payload ?? Infinity;
     for (const r of batch) {
       const bytes = Buffer.byteLength(r.payload) - r.payload.indexOf('\n') - 1;
-      if (bytes > max) throw new RejectedError(`a snapshot of ${bytes} bytes exceeds the server's max_payload of ${max} bytes`);
+      if (bytes > max) throw new RejectedError(`snapshot larger than the server's max_payload of ${max} bytes`);
     }
     const onAbort = (): void => void this.drop();
     signal.addEventListener('abort', onAbort, { once: true });
