@@ -10,12 +10,15 @@ import type { NamedValue } from '../backend/named-value.js';
 import type { AlarmContext } from '../records/alarm-context.js';
 import { UsageError } from '../util/errors.js';
 import { TopTalkers } from '../context/top-talkers.js';
+import { COUNTER_STATE_VERSION, type PeriodCountersState } from '../counters/counter-state.js';
 
 export type { PeriodResult } from '../backend/backend.js';
 
 export interface AnalyzerOptions {
   /** Counters to compute even if no loaded statistic needs them. */
   counters?: readonly string[];
+  /** Keep each period's counter state (`lastState`) for exporter.nats. */
+  keepState?: boolean;
 }
 
 /** One period measured: the statistics' values and the counters they came from. */
@@ -45,8 +48,16 @@ export class Analyzer {
   private closedTalkers: TopTalkers | null = null;
   private talkersSlot = -1;
   private readonly readContext = (): AlarmContext => this.closedTalkers!.context();
+  /** The packet counters again, with the counter names each serves: what a period state lists. */
+  private readonly stateful: Array<{ names: string[]; counter: Counter }> = [];
+  private readonly keepState: boolean;
+  /** With `keepState`: the counter state of the period that last ended (before the counters were reset). */
+  lastState: PeriodCountersState | undefined;
+  /** With `keepState`: what the pipeline said of that period (times, capture drops). */
+  lastPeriod: PeriodInfo | undefined;
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
+    this.keepState = options.keepState === true;
     if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
     const needed = new Set<string>();
     for (const name of cfg.analyzer.stats) {
@@ -67,13 +78,17 @@ export class Analyzer {
       }
       const counter = def.create();
       this.counters.push({ name, counter });
-      if (counter.process !== undefined) this.packetCounters.push(counter);
+      if (counter.process !== undefined) {
+        this.packetCounters.push(counter);
+        this.stateful.push({ names: [name], counter });
+      }
     }
     if (sums.length > 0) {
       const table = new SumTable(sums.map((s) => s.rule));
       sums.forEach((s, j) => this.counters.push({ name: s.name, counter: table.slot(j) }));
       this.sumTable = table;
       this.packetCounters.unshift(table);
+      this.stateful.unshift({ names: sums.map((s) => s.name), counter: table });
     }
     const top = cfg.analyzer.context_top;
     if (top > 0) {
@@ -81,6 +96,40 @@ export class Analyzer {
       this.closedTalkers = new TopTalkers(top);
       this.talkersSlot = this.packetCounters.push(this.talkers) - 1;
     }
+  }
+
+  /**
+   * The packet counters' counts of the period so far, as plain data (counters/counter-state.ts):
+   * what a worker thread or a sensor hands over. Per period: allocates.
+   */
+  periodState(): PeriodCountersState {
+    return {
+      version: COUNTER_STATE_VERSION,
+      entries: this.stateful.map(({ names, counter }) => ({ names, state: counter.state!() })),
+    };
+  }
+
+  /** Starts a new period for the packet counters alone (after `periodState`, in a worker). */
+  resetPacketCounters(): void {
+    for (const c of this.packetCounters) c.reset();
+  }
+
+  /**
+   * Adds a period state of an analyzer built from the same statistics and counters; merging
+   * the states of consecutive parts of a period in order gives the counts of the whole period.
+   */
+  mergePeriodState(state: PeriodCountersState): void {
+    if (state.version !== COUNTER_STATE_VERSION) {
+      throw new TypeError(`counter state version ${String(state.version)} (expected ${COUNTER_STATE_VERSION})`);
+    }
+    const mine = this.stateful;
+    const same =
+      state.entries.length === mine.length && state.entries.every((e, i) => e.names.join(',') === mine[i].names.join(','));
+    if (!same) {
+      const list = (names: ReadonlyArray<{ names: readonly string[] }>) => names.map((e) => e.names.join('+')).join(', ');
+      throw new TypeError(`counter state for counters ${list(state.entries)} does not match this analyzer's ${list(mine)}`);
+    }
+    state.entries.forEach((e, i) => mine[i].counter.merge!(e.state));
   }
 
   /** Names of the computed counters. */
@@ -95,17 +144,17 @@ export class Analyzer {
 
   /** Closes a period: reads and resets the counters, computes every statistic. */
   endPeriod(period: PeriodInfo): PeriodMeasure {
+    if (this.keepState) {
+      this.lastState = this.periodState();
+      this.lastPeriod = period;
+    }
     const counters: Record<string, number> = {};
     for (const { name, counter } of this.counters) {
       counters[name] = counter.value(period);
       counter.reset();
     }
     this.sumTable?.reset();
-    const values: NamedValue[] = [];
-    for (const def of this.stats) {
-      const value = def.compute(counters);
-      values.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, judged: def.judged !== false, range: def.range ?? NON_NEGATIVE });
-    }
+    const values = statValues(this.stats, counters);
     const closed = this.talkers;
     if (closed === null) return { values, counters };
     // The closed period's lists stay readable; the spare, emptied, counts the next period.
@@ -116,4 +165,14 @@ export class Analyzer {
     this.closedTalkers = closed;
     return { values, counters, context: this.readContext };
   }
+}
+
+/** The statistics' values from a period's counter values. */
+export function statValues(stats: readonly StatDef[], counters: Readonly<Record<string, number>>): NamedValue[] {
+  const values: NamedValue[] = [];
+  for (const def of stats) {
+    const value = def.compute(counters);
+    values.push({ name: def.name, value: value !== null && Number.isFinite(value) ? value : null, judged: def.judged !== false, range: def.range ?? NON_NEGATIVE });
+  }
+  return values;
 }

@@ -44,6 +44,8 @@ export interface BackendOptions {
   stateFile?: StateFileOptions;
   /** analyzer.episode_gap: periods without an alarm of a name that end its episode (default 3). */
   episodeGap?: number;
+  /** Saved with the detectors: where the front end resumes after a restart (netspot aggregate's last period). */
+  cursor?: () => string | undefined;
 }
 
 export interface StateFileOptions {
@@ -89,6 +91,8 @@ export class Backend {
   restored = false;
   private readonly episodeGap: number;
   private readonly episodes: EpisodeTracker;
+  /** The front end's cursor saved with the restored detectors. */
+  restoredCursor: string | undefined;
 
   constructor(private readonly opts: BackendOptions) {
     this.episodeGap = opts.episodeGap ?? DEFAULT_EPISODE_GAP;
@@ -117,6 +121,17 @@ export class Backend {
     for (const [name, spot] of saved.detectors) this.watched.set(name, new WatchedFeature(name, this.paramsOf(name), this.episodeGap, spot));
     this.restored = true;
     this.judgedPeriods = saved.periods;
+    this.restoredCursor = saved.cursor;
+  }
+
+  /**
+   * Saves the detectors now and waits until they are on disk (analyzer.state_file): the commit
+   * point of a front end that acknowledges its input only once the judgement is durable.
+   */
+  async commit(): Promise<void> {
+    if (this.stateWriter === undefined) return;
+    this.saveState();
+    await this.stateWriter.flush();
   }
 
   /**
@@ -148,7 +163,7 @@ export class Backend {
     this.periodsSinceSave = 0;
     const detectors: Record<string, DriftSpotSnapshot> = {};
     for (const [name, f] of this.watched) detectors[name] = f.detector.spot.snapshot();
-    this.stateWriter.save({ format: STATE_FORMAT, version: STATE_VERSION, period: sf.period, periods: this.judgedPeriods, detectors });
+    this.stateWriter.save({ format: STATE_FORMAT, version: STATE_VERSION, period: sf.period, periods: this.judgedPeriods, detectors, cursor: this.opts.cursor?.() });
   }
 
   private paramsOf(name: string): DetectorParams {

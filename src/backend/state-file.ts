@@ -30,6 +30,8 @@ export interface AnalyzerStateFile {
   /** Periods judged by these detectors since their first calibration (across restarts). */
   periods: number;
   detectors: Record<string, DriftSpotSnapshot>;
+  /** Where the front end resumes (netspot aggregate: the last period judged), when it says. */
+  cursor?: string;
 }
 
 /** What the configuration expects of a state file. */
@@ -52,6 +54,7 @@ export interface StateExpectation {
 export interface RestoredState {
   detectors: Map<string, DriftSpot>;
   periods: number;
+  cursor?: string;
 }
 
 /**
@@ -110,7 +113,10 @@ export async function loadState(want: StateExpectation, warn: (message: string) 
       throw err;
     }
   }
-  return { detectors: restored, periods: typeof saved.periods === 'number' ? saved.periods : 0 };
+  return {
+    detectors: restored, periods: typeof saved.periods === 'number' ? saved.periods : 0,
+    cursor: typeof saved.cursor === 'string' ? saved.cursor : undefined,
+  };
 }
 
 /** Writes snapshots to the state file in the background, one at a time, atomically. */

@@ -53,6 +53,12 @@ export const MinerSchema = Type.Object(
 export const AnalyzerSchema = Type.Object(
   {
     period: duration('1s', 'length of a period: statistics are computed and checked once per period (1ms to 24h)', PERIOD_EXPECTED, PERIOD_MIN_NS, PERIOD_MAX_NS),
+    align: Type.Union([Type.Literal('start'), Type.Literal('epoch')], {
+      default: 'start',
+      description: 'period grid: start = periods of the first packet (or of the start of a live capture) onwards; ' +
+        'epoch = [k*period, (k+1)*period) since 1970, as Zeek logs, so that the periods of several sensors line up (netspot aggregate)',
+      expected: '"start" or "epoch"',
+    }),
     stats: Type.Array(
       Type.Union(statNames.map((n) => Type.Literal(n))),
       {
@@ -80,6 +86,12 @@ export const AnalyzerSchema = Type.Object(
     state_every: Type.Integer({
       default: 60, minimum: 1,
       description: 'periods between two saves of state_file', expected: 'a positive integer',
+    }),
+    workers: Type.Integer({
+      default: 0, minimum: 0, maximum: 256,
+      description: 'capture files: threads that decode and count (1 = the main thread alone; 0 = one per core, at most 8, ' +
+        'for files of 16 MiB or more, else 1); the records do not depend on it (REAL_TIME and PERF aside); live capture: always 1',
+      expected: 'an integer from 0 to 256',
     }),
   },
   { additionalProperties: false, description: 'What is computed from the counters' },
@@ -198,20 +210,48 @@ export const SyslogExporterSchema = Type.Object(
   { additionalProperties: false, description: 'Syslog output (RFC 5424), how alarms reach a SIEM' },
 );
 
+export const NatsExporterSchema = Type.Object(
+  {
+    url: Type.String({ default: '', description: 'NATS server(s) of a JetStream, e.g. nats://127.0.0.1:4222 (comma-separated for a cluster); empty = off', expected: 'nats://host:port[,nats://host:port...] or empty' }),
+    subject: Type.String({
+      default: '', pattern: '^$|^netspot\\.[^.*> ]+\\.[^.*> ]+\\.counters$',
+      description: 'subject of this sensor\'s snapshots: netspot.SITE.SENSOR.counters (netspot aggregate --site SITE reads netspot.SITE.*.counters)',
+      expected: 'netspot.SITE.SENSOR.counters (SITE and SENSOR without ".", "*", ">" or spaces)',
+    }),
+    stream: Type.String({ default: 'NETSPOT', pattern: '^[^.*> ]+$', description: 'JetStream stream holding the snapshots (created, for netspot.*.*.counters, if missing)', expected: 'a stream name without ".", "*", ">" or spaces' }),
+    credentials: Type.String({ default: '', description: 'NATS credentials file (.creds: user JWT and NKey seed); empty = none', expected: 'a file path' }),
+    ...deliveryKeys,
+  },
+  { additionalProperties: false, description: 'Counter snapshots per period to NATS JetStream, for netspot aggregate (docs/scale-out.md)' },
+);
+
 export const ExporterSchema = Type.Object(
-  { console: ConsoleExporterSchema, file: FileExporterSchema, influxdb: InfluxdbExporterSchema, socket: SocketExporterSchema, syslog: SyslogExporterSchema },
+  { console: ConsoleExporterSchema, file: FileExporterSchema, influxdb: InfluxdbExporterSchema, socket: SocketExporterSchema, syslog: SyslogExporterSchema, nats: NatsExporterSchema },
   { additionalProperties: false, description: 'Where records go' },
 );
 
+export const AggregateSchema = Type.Object(
+  {
+    wait: duration('5s', 'netspot aggregate: how long a period waits for the sensors that have not reported it yet once another one has (at most 24h)', TIMEOUT_EXPECTED, 0, TIMEOUT_MAX_NS),
+    missing: Type.Integer({
+      default: 3, minimum: 1,
+      description: 'netspot aggregate: periods in a row a known sensor may miss before it is reported missing and no longer waited for (until it reports again)',
+      expected: 'a positive integer',
+    }),
+  },
+  { additionalProperties: false, description: 'netspot aggregate: one analysis of the counter snapshots of many sensors (docs/scale-out.md)' },
+);
+
 export const ConfigSchema = Type.Object(
-  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema, zeek: ZeekSchema },
+  { miner: MinerSchema, analyzer: AnalyzerSchema, exporter: ExporterSchema, spot: SpotSchema, zeek: ZeekSchema, aggregate: AggregateSchema },
   { additionalProperties: false },
 );
 
 export interface Config {
   miner: Static<typeof MinerSchema>;
-  analyzer: { period: string; stats: string[]; context_top: number; episode_gap: number; state_file: string; state_every: number };
+  analyzer: { period: string; align: 'start' | 'epoch'; stats: string[]; context_top: number; episode_gap: number; state_file: string; state_every: number; workers: number };
   exporter: Static<typeof ExporterSchema>;
   spot: SpotParams & { [stat: string]: Partial<SpotParams> | number | boolean };
   zeek: ZeekSettings;
+  aggregate: Static<typeof AggregateSchema>;
 }

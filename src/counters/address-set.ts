@@ -73,6 +73,26 @@ export class AddressSet {
     }
   }
 
+  /** The set's addresses (per period: allocates): IPv4 ones, and IPv6 ones as four words each. */
+  keys(): { v4: Uint32Array; v6: Uint32Array } {
+    const gen = this.gen;
+    const v4 = new Uint32Array(this.v4Size), v6 = new Uint32Array(this.v6Size * 4);
+    let n = 0;
+    for (let o = 0; o < this.v4.length; o += 2) if (this.v4[o] === gen) v4[n++] = this.v4[o + 1];
+    n = 0;
+    for (let o = 0; o < this.v6.length; o += V6_SLOT) {
+      if (this.v6[o] !== gen) continue;
+      v6.set(this.v6.subarray(o + 1, o + 5), n);
+      n += 4;
+    }
+    return { v4, v6 };
+  }
+
+  /** Adds an IPv4 address given as one word. */
+  addIPv4(addr: number): void {
+    this.addV4(addr >>> 0);
+  }
+
   clear(): void {
     this.v4Size = 0;
     this.v6Size = 0;

@@ -145,6 +145,31 @@ export class ContactSet {
     }
   }
 
+  /**
+   * The period's contacts, eight words each (source, target), in table order (per period:
+   * allocates).
+   */
+  entries(): Uint32Array {
+    const out = new Uint32Array(this.size * 8), gen = this.gen;
+    let n = 0;
+    const s = this.short;
+    for (let o = 0; o < s.length; o += SHORT) {
+      if (s[o] !== gen) continue;
+      out[n + 2] = 0xffff;
+      out[n + 3] = s[o + 1];
+      out[n + 6] = s[o + 2];
+      out[n + 7] = s[o + 3];
+      n += 8;
+    }
+    const l = this.long;
+    for (let o = 0; o < l.length; o += LONG) {
+      if (l[o] !== gen) continue;
+      out.set(l.subarray(o + 1, o + 9), n);
+      n += 8;
+    }
+    return out;
+  }
+
   /** Starts a new period. */
   clear(): void {
     this.size = 0;

@@ -1,4 +1,5 @@
 import type { PacketSummary } from '../decode/packet-summary.js';
+import type { CounterState } from './counter-state.js';
 
 /** What a counter may need to know about the period that just ended. */
 export interface PeriodInfo {
@@ -31,6 +32,10 @@ export interface Counter {
   value(period: PeriodInfo): number;
   /** Starts a new period. */
   reset(): void;
+  /** Counters with `process`: the period so far as plain data (counter-state.ts); per period. */
+  state?(): CounterState;
+  /** Adds another counter's period state of the same kind (throws on another kind). */
+  merge?(state: CounterState): void;
 }
 
 /**

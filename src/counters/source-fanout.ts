@@ -30,6 +30,7 @@ import {
 } from '../decode/packet-summary.js';
 import { ContactSet } from './contact-set.js';
 import { SourceCounts } from './source-counts.js';
+import { stateMismatch, type ContactsState, type CounterState } from './counter-state.js';
 
 /** What a contact's target is, and which packets are contacts. */
 export const enum FanOutKind {
@@ -83,6 +84,28 @@ export class SourceFanOut implements Counter {
 
   value(): number {
     return this.sources.max();
+  }
+
+  /** The period's distinct contacts and how many did not fit: the per-source counts follow from them. */
+  state(): ContactsState {
+    return { kind: 'contacts', contacts: this.contacts.entries(), contactOverflow: this.contacts.overflow, sourceOverflow: this.sources.overflow };
+  }
+
+  /**
+   * Replays another part's contacts: a contact new here adds one to its source, as a packet
+   * would, so each source ends with the size of the union of its targets; bounds hold as when
+   * counting, and the part's own overflow is added.
+   */
+  merge(state: CounterState): void {
+    if (state.kind !== 'contacts') throw stateMismatch('a fan-out counter', state);
+    const c = state.contacts, s = new Uint32Array(4), t = new Uint32Array(4);
+    for (let o = 0; o + 8 <= c.length; o += 8) {
+      s.set(c.subarray(o, o + 4));
+      t.set(c.subarray(o + 4, o + 8));
+      if (this.contacts.add(s, t)) this.sources.increment(s);
+    }
+    this.contacts.overflow += state.contactOverflow;
+    this.sources.overflow += state.sourceOverflow;
   }
 
   reset(): void {

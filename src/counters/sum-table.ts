@@ -6,6 +6,7 @@
  */
 import { LAYER_ALL, TCP_ALL, type PacketSummary } from '../decode/packet-summary.js';
 import type { Counter, SumRule } from './counter.js';
+import { stateMismatch, type CounterState, type ShapeState } from './counter-state.js';
 
 /** Number of bits needed to hold `mask` (its highest set bit + 1). */
 function bitWidth(mask: number): number {
@@ -77,6 +78,33 @@ export class SumTable implements Counter {
   /** Not a counter itself: each sum is read through `slot(j)`. */
   value(): number {
     return 0;
+  }
+
+  /** The period's histogram (shapes seen, their packets and IP bytes). */
+  state(): ShapeState {
+    const n = this.nTouched;
+    const shapes = Uint32Array.from(this.touched.subarray(0, n));
+    const packets = new Float64Array(n), ipBytes = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      packets[t] = this.packets[shapes[t]];
+      ipBytes[t] = this.ipBytes[shapes[t]];
+    }
+    return { kind: 'shapes', shapes, packets, ipBytes };
+  }
+
+  /** Adds another table's histogram: the sums are integers, exact in any order. */
+  merge(state: CounterState): void {
+    if (state.kind !== 'shapes') throw stateMismatch('the sum counters', state);
+    const { shapes, packets, ipBytes } = state;
+    for (let t = 0; t < shapes.length; t++) {
+      const shape = shapes[t];
+      if (!(shape < SHAPE_LAYOUT.shapes)) throw new RangeError(`counter state: packet shape ${shape} out of range`);
+      if (packets[t] === 0) continue;
+      if (this.packets[shape] === 0) this.touched[this.nTouched++] = shape;
+      this.packets[shape] += packets[t];
+      this.ipBytes[shape] += ipBytes[t];
+    }
+    this.settled = false;
   }
 
   reset(): void {

@@ -1,6 +1,7 @@
 import type { Counter } from './counter.js';
 import { LAYER_IP, type PacketSummary } from '../decode/packet-summary.js';
 import { AddressSet } from './address-set.js';
+import { stateMismatch, type AddressesState, type CounterState } from './counter-state.js';
 
 /** Distinct source or destination addresses over all IP packets of the period. */
 export class UniqueAddressCounter implements Counter {
@@ -11,6 +12,18 @@ export class UniqueAddressCounter implements Counter {
   }
   value(): number {
     return this.set.size;
+  }
+  state(): AddressesState {
+    return { kind: 'addresses', ...this.set.keys() };
+  }
+  merge(state: CounterState): void {
+    if (state.kind !== 'addresses') throw stateMismatch('a distinct-address counter', state);
+    for (let i = 0; i < state.v4.length; i++) this.set.addIPv4(state.v4[i]);
+    const w = new Uint32Array(4);
+    for (let o = 0; o + 4 <= state.v6.length; o += 4) {
+      w.set(state.v6.subarray(o, o + 4));
+      this.set.add(w);
+    }
   }
   reset(): void {
     this.set.clear();

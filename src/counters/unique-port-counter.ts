@@ -1,6 +1,7 @@
 import type { Counter } from './counter.js';
 import { LAYER_TCP, type PacketSummary } from '../decode/packet-summary.js';
 import { PortSet } from './port-set.js';
+import { stateMismatch, type CounterState, type PortsState } from './counter-state.js';
 
 /** Distinct TCP source or destination ports of the period (TCP only, as NetSpot). */
 export class UniquePortCounter implements Counter {
@@ -11,6 +12,13 @@ export class UniquePortCounter implements Counter {
   }
   value(): number {
     return this.set.size;
+  }
+  state(): PortsState {
+    return { kind: 'ports', ports: this.set.keys() };
+  }
+  merge(state: CounterState): void {
+    if (state.kind !== 'ports') throw stateMismatch('a distinct-port counter', state);
+    for (let i = 0; i < state.ports.length; i++) this.set.add(state.ports[i]);
   }
   reset(): void {
     this.set.clear();

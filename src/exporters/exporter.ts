@@ -1,6 +1,8 @@
 import type { AlarmRecord, DataRecord, EpisodeRecord } from '../records/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedFile } from '../util/file-identity.js';
+import type { PeriodCountersState } from '../counters/counter-state.js';
+import type { PeriodInfo } from '../counters/index.js';
 
 /**
  * An exporter receives every record of a run. Calls arrive in time order: `data` once per
@@ -53,6 +55,8 @@ export interface ExporterHealth {
 export interface ExporterContext {
   /** Non-fatal problems (peer down, records dropped), already rate-limited by the exporter. */
   onWarning?: (message: string) => void;
+  /** Packet runs: the mergeable counter states of the period being exported (exporter.nats). */
+  counterState?: () => { state: PeriodCountersState | undefined; period: PeriodInfo | undefined };
 }
 
 /** An exporter type as the registry knows it. */

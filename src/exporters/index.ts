@@ -9,11 +9,12 @@ import { fileExporter } from './file-exporter.js';
 import { influxdbExporter } from './influxdb/influxdb-exporter.js';
 import { socketExporter } from './socket/socket-exporter.js';
 import { syslogExporter } from './syslog/syslog-exporter.js';
+import { natsExporter } from './nats/nats-exporter.js';
 
 export type { Exporter, ExporterContext, ExporterDef, ExporterHealth } from './exporter.js';
 export { expandSeriesPath } from './file-exporter.js';
 
-export const exporterDefs: readonly ExporterDef[] = [consoleExporter, fileExporter, influxdbExporter, socketExporter, syslogExporter];
+export const exporterDefs: readonly ExporterDef[] = [consoleExporter, fileExporter, influxdbExporter, socketExporter, syslogExporter, natsExporter];
 
 /** The exporters the config enables, created but not started. */
 export function createExporters(cfg: Config, ctx: ExporterContext = {}): Exporter[] {

@@ -12,7 +12,7 @@ const PATH_LIKE = /[/\\]|\.(pcap|pcapng|cap|gz)$/i;
  * `miner.device` names a capture file when such a path exists, else a network interface. Only
  * a regular file is read: a FIFO or a device is refused (opening one could block forever).
  */
-export async function openSource(cfg: Config): Promise<PacketSource> {
+export async function openSource(cfg: Config, opts: { chunkSize?: number } = {}): Promise<PacketSource> {
   const device = cfg.miner.device;
   if (device === '') throw new UsageError('no device: give a capture file or an interface with -d (miner.device)');
   const info = await stat(device).catch(() => null);
@@ -20,7 +20,7 @@ export async function openSource(cfg: Config): Promise<PacketSource> {
     if (info.isFile() && cfg.miner.filter !== '') {
       throw new UsageError('miner.filter applies to live capture only; filter a capture file beforehand (e.g. tcpdump -r IN -w OUT FILTER)');
     }
-    return openCaptureFile(device, { label: 'miner.device' });
+    return openCaptureFile(device, { label: 'miner.device', chunkSize: opts.chunkSize });
   }
   if (PATH_LIKE.test(device)) throw new UsageError(`${device}: no such capture file`);
   return openLiveSource({

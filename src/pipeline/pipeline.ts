@@ -3,7 +3,8 @@
  * analyzer measures the period and the back end judges it and feeds the exporters.
  *
  * Files follow the capture's clock: periods are [t0 + k·p, t0 + (k+1)·p) with t0 the first
- * packet, every period is emitted (empty ones too) and the last, partial one at the end.
+ * packet (align "start") or the multiple of p at or before it (align "epoch": the grid
+ * [k·p, (k+1)·p) since 1970, the same on every sensor), every period is emitted (empty ones too) and the last, partial one at the end.
  * Live sources follow the wall clock: a timer closes each period, whether packets came or not.
  * The last period (end of file, stop) covers less than p: it is emitted over the time it
  * really covers (up to the last packet, or to the stop) and marked partial: never judged.
@@ -18,6 +19,8 @@ import { decodePacket } from '../decode/packet-decoder.js';
 import type { Counter, PeriodInfo } from '../counters/index.js';
 import type { Analyzer } from '../analyzer/analyzer.js';
 import type { Backend } from '../backend/backend.js';
+import type { WorkerPool } from './worker-pool.js';
+import type { SegmentCount } from './count-job.js';
 
 /** A jump in capture time longer than this many periods is skipped, not filled. */
 export const MAX_EMPTY_PERIODS = 100_000;
@@ -42,12 +45,32 @@ export interface PipelineOptions {
   backend: Backend;
   /** Period length, nanoseconds. */
   periodNs: number;
+  /** analyzer.align: the grid starts at the first packet (default) or at a multiple of the period since 1970. */
+  align?: 'start' | 'epoch';
   /** Live sources: stop after this long without a packet, nanoseconds (0 = never). */
   idleTimeoutNs?: number;
   /** Non-fatal problems (time jumps, drops) as they happen. */
   onWarning?: (message: string) => void;
   /** Periods closed before yielding to the event loop (default PERIODS_PER_SLICE; tests force it small). */
   periodsPerSlice?: number;
+  /**
+   * Files: counting worker threads (`--workers N`, N >= 2), created when the run starts and
+   * stopped when it ends; absent = the main thread counts.
+   */
+  workers?: () => WorkerPool;
+}
+
+/** Jobs in flight per worker: one being counted, one waiting (bounded memory, workers never idle). */
+const JOBS_PER_WORKER = 2;
+
+/** A batch handed to the workers: where its segments start and which periods they close first. */
+interface Dispatched {
+  readonly counted: Promise<readonly SegmentCount[]>;
+  /** Per segment: the capture time (ns since t0) of its first packet when that packet closes periods, else NaN. */
+  readonly advance: Float64Array;
+  /** Per segment: packets and the latest capture time. */
+  readonly packets: Uint32Array;
+  readonly lastRel: Float64Array;
 }
 
 export interface PipelineStatus {
@@ -88,6 +111,9 @@ export class Pipeline {
   private lastPacketMs = 0;
   // The current slice of period closing: how many closed, and when it began (performance.now()).
   private readonly periodsPerSlice: number;
+  // Workers: the end of the current period as the dispatcher sees it (ahead of periodEnd,
+  // which moves when the workers' counts are merged), advanced by the same arithmetic.
+  private dispatchEnd = 0;
   private sliceClosed = 0;
   private sliceStartMs = 0;
 
@@ -110,6 +136,7 @@ export class Pipeline {
   async run(): Promise<PipelineStatus> {
     const { source } = this.opts;
     this.own.running = true;
+    if (this.opts.workers !== undefined && !source.live) return this.runWithWorkers(this.opts.workers());
     try {
       if (source.live) this.startWallClock();
       const stopped = new Promise<null>((resolve) => (this.wakeStop = () => resolve(null)));
@@ -147,6 +174,127 @@ export class Pipeline {
   }
 
   /**
+   * The file loop with counting workers: this thread reads, cuts each batch where periods end
+   * (the same capture clock as `countBatch`), hands it to a worker, and merges the workers'
+   * counts in batch order, closing periods exactly where one thread would: the records are those
+   * of one thread (REAL_TIME and PERF aside, which measure this thread's time). A stop or an
+   * input error still merges every batch already read before the last period closes.
+   */
+  private async runWithWorkers(pool: WorkerPool): Promise<PipelineStatus> {
+    const { source } = this.opts;
+    const inflight: Dispatched[] = [];
+    try {
+      const stopped = new Promise<null>((resolve) => (this.wakeStop = () => resolve(null)));
+      try {
+        for (;;) {
+          if (this.stopping) break;
+          const batch = await Promise.race([source.next(), stopped]);
+          if (batch === null) break;
+          const start = performance.now();
+          if (batch.count > 0) inflight.push(this.dispatch(batch, pool));
+          this.busyMs += performance.now() - start;
+          while (inflight.length >= pool.size * JOBS_PER_WORKER) await this.merge(inflight.shift() as Dispatched);
+        }
+      } finally {
+        // Whatever was read is counted and merged, also after an input error or a stop.
+        try {
+          while (inflight.length > 0) await this.merge(inflight.shift() as Dispatched);
+        } finally {
+          for (const d of inflight) d.counted.catch(() => {});
+        }
+      }
+    } finally {
+      await pool.close();
+      if (this.started) this.closePeriod(true);
+      this.own.running = false;
+    }
+    return this.state;
+  }
+
+  /** Cuts a batch into segments that each lie in one period, and sends it to a worker. */
+  private dispatch(b: PacketBatch, pool: WorkerPool): Dispatched {
+    const n = b.count;
+    const { tsSec, tsNsec } = b;
+    if (!this.started) {
+      this.started = true;
+      this.setOrigin(BigInt(tsSec[0]) * 1_000_000_000n + BigInt(tsNsec[0]));
+      this.periodEnd = this.periodNs;
+      this.dispatchEnd = this.periodNs;
+    }
+    const t0Sec = this.t0Sec, t0Nsec = this.t0Nsec, p = this.periodNs;
+    const ends: number[] = [], advance: number[] = [], lastRel: number[] = [];
+    let end = this.dispatchEnd;
+    let segAdvance = NaN, segLast = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const rel = (tsSec[i] - t0Sec) * 1e9 + (tsNsec[i] - t0Nsec);
+      if (rel >= end) {
+        if (i > 0) {
+          ends.push(i);
+          advance.push(segAdvance);
+          lastRel.push(segLast);
+        }
+        segAdvance = rel;
+        segLast = -Infinity;
+        // As advanceTo: a long jump closes one period and skips the others, then one at a time.
+        const missed = Math.floor((rel - end) / p);
+        if (missed > MAX_EMPTY_PERIODS) {
+          end += p;
+          end += missed * p;
+        }
+        while (rel >= end) end += p;
+      }
+      if (rel > segLast) segLast = rel;
+    }
+    ends.push(n);
+    advance.push(segAdvance);
+    lastRel.push(segLast);
+    this.dispatchEnd = end;
+    // The packets' bytes move to the worker in one buffer of their own (the reader reuses its window).
+    const lo = b.offset[0], hi = b.offset[n - 1] + b.caplen[n - 1];
+    const offset = new Uint32Array(n);
+    for (let i = 0; i < n; i++) offset[i] = b.offset[i] - lo;
+    const counted = pool.submit({
+      data: b.data.slice(lo, hi),
+      offset,
+      caplen: b.caplen.slice(0, n),
+      wirelen: b.wirelen.slice(0, n),
+      linkType: b.linkType.slice(0, n),
+      ends: Uint32Array.from(ends),
+    });
+    const packets = new Uint32Array(ends.length);
+    ends.forEach((e, k) => (packets[k] = e - (k === 0 ? 0 : ends[k - 1])));
+    return { counted, advance: Float64Array.from(advance), packets, lastRel: Float64Array.from(lastRel) };
+  }
+
+  /** Merges a batch's counts in order, closing the periods its segments start after. */
+  private async merge(d: Dispatched): Promise<void> {
+    const segments = await d.counted;
+    const { analyzer } = this.opts;
+    this.markMs = performance.now();
+    this.sliceClosed = 0;
+    this.sliceStartMs = this.markMs;
+    for (let k = 0; k < segments.length; k++) {
+      const rel = d.advance[k];
+      if (rel === rel && rel >= this.periodEnd) {
+        while (!this.advanceTo(rel)) {
+          // Too many periods closed in one go: let the loop breathe (the API answers), then go on.
+          this.busyMs += performance.now() - this.markMs;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          this.markMs = performance.now();
+          this.sliceClosed = 0;
+          this.sliceStartMs = this.markMs;
+        }
+      }
+      analyzer.mergePeriodState(segments[k].state);
+      if (d.lastRel[k] > this.lastRel) this.lastRel = d.lastRel[k];
+      this.own.packets += d.packets[k];
+      this.own.malformed += segments[k].malformed;
+    }
+    this.busyMs += performance.now() - this.markMs;
+    this.markMs = NaN;
+  }
+
+  /**
    * Asks the run to end: a live source first hands over what it already captured; a file
    * stops after the current batch. The partial period is emitted either way.
    */
@@ -175,8 +323,7 @@ export class Pipeline {
     const live = this.opts.source.live;
     if (!this.started && !live) {
       this.started = true;
-      this.t0Sec = tsSec[0];
-      this.t0Nsec = tsNsec[0];
+      this.setOrigin(BigInt(tsSec[0]) * 1_000_000_000n + BigInt(tsNsec[0]));
       this.periodEnd = this.periodNs;
     }
     const t0Sec = this.t0Sec;
@@ -228,16 +375,27 @@ export class Pipeline {
     return k % CLOCK_EVERY === 0 && performance.now() - this.sliceStartMs >= SLICE_MS;
   }
 
-  /** Live: a timer closes each period on the wall clock, aligned to the start. */
+  /**
+   * Sets t0, where the period grid starts, from the time of the first packet (or of a live
+   * start), nanoseconds since 1970; returns how far t0 lies before it (ns).
+   */
+  private setOrigin(firstNs: bigint): number {
+    const lead = this.opts.align === 'epoch' ? firstNs % BigInt(this.periodNs) : 0n;
+    const t0 = firstNs - lead;
+    this.t0Sec = Number(t0 / 1_000_000_000n);
+    this.t0Nsec = Number(t0 % 1_000_000_000n);
+    return Number(lead);
+  }
+
+  /** Live: a timer closes each period on the wall clock, aligned to the start (or to the epoch grid). */
   private startWallClock(): void {
     const startMs = Date.now();
     this.started = true;
-    this.t0Sec = Math.floor(startMs / 1000);
-    this.t0Nsec = (startMs % 1000) * 1e6;
+    const leadNs = this.setOrigin(BigInt(startMs) * 1_000_000n);
     this.periodEnd = this.periodNs;
-    const origin = performance.now();
+    const origin = performance.now() - leadNs / 1e6;
     this.wallOriginMs = origin;
-    this.lastPacketMs = origin;
+    this.lastPacketMs = performance.now();
     const idleMs = (this.opts.idleTimeoutNs ?? 0) / 1e6;
     // Each deadline is computed from the origin, so timer lateness does not accumulate. A
     // delay beyond setTimeout's range is waited for in several timers.

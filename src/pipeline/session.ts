@@ -12,6 +12,7 @@ import { Backend, stateFileOptions, type PeriodResult } from '../backend/backend
 import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { openSource } from './open-source.js';
+import { resolveWorkers, WorkerPool } from './worker-pool.js';
 import { UsageError } from '../util/errors.js';
 import type { RunProgress, RunSession } from '../backend/run-session.js';
 import { refuseSharedFiles, type NamedFile } from '../util/file-identity.js';
@@ -23,6 +24,8 @@ export interface SessionHooks {
   counters?: readonly string[];
   /** Extra exporters beyond those the config enables (the server's live feed). */
   exporters?: readonly Exporter[];
+  /** Capture files: read window in bytes (tests use tiny ones so that small captures make many batches). */
+  chunkSize?: number;
 }
 
 export class Session implements RunSession {
@@ -42,11 +45,11 @@ export class Session implements RunSession {
     if (!(periodNs >= PERIOD_MIN_NS && periodNs <= PERIOD_MAX_NS)) {
       throw new UsageError(`bad value for analyzer.period: ${JSON.stringify(cfg.analyzer.period)} (expected ${PERIOD_EXPECTED})`);
     }
-    const source = await openSource(cfg);
+    const source = await openSource(cfg, { chunkSize: hooks.chunkSize });
     let exporters: Exporter[] = [];
     try {
-      const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters });
-      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning }), ...(hooks.exporters ?? [])];
+      const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters, keepState: cfg.exporter.nats.url !== '' });
+      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning, counterState: () => ({ state: analyzer.lastState, period: analyzer.lastPeriod }) }), ...(hooks.exporters ?? [])];
       const backend = new Backend({
         series: source.name, exporters, params: (name) => detectorParams(cfg, name), onPeriod: hooks.onPeriod, onWarning: hooks.onWarning, episodeGap: cfg.analyzer.episode_gap,
         stateFile: stateFileOptions(cfg, cfg.analyzer.period, 'analyzer.period'),
@@ -58,8 +61,13 @@ export class Session implements RunSession {
       for (const e of exporters) files.push(...(e.outputFiles?.(source.name) ?? []));
       await refuseSharedFiles(files);
       for (const e of exporters) await e.start(source.name);
+      // exporter.nats publishes the main analyzer's whole period state: one thread counts, so
+      // that no period reaches it as worker values without their state.
+      const workers = cfg.exporter.nats.url !== '' ? 1 : resolveWorkers(cfg.analyzer.workers, source.live, source.stats().bytesTotal);
+      const setup = { cfg, series: source.name, counters: hooks.counters ?? [] };
       const pipeline = new Pipeline({
-        source, analyzer, backend, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
+        source, analyzer, backend, periodNs, align: cfg.analyzer.align, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
+        workers: workers > 1 ? () => new WorkerPool(workers, setup) : undefined,
       });
       return new Session(source, analyzer, backend, exporters, pipeline, periodNs);
     } catch (err) {

@@ -17,6 +17,11 @@ export abstract class CaptureFileReader implements PacketSource {
   protected done = false;
   protected closed = false;
   protected readonly warningList: string[] = [];
+  /**
+   * A corrupt record met after some packets of the window were parsed: those packets are handed
+   * out first, and this error on the next call, so that nothing read before it is lost.
+   */
+  protected pendingError: Error | undefined;
 
   constructor(
     readonly name: string,
@@ -31,6 +36,10 @@ export abstract class CaptureFileReader implements PacketSource {
 
   async next(): Promise<PacketBatch | null> {
     if (this.done || this.closed) return null;
+    if (this.pendingError !== undefined) {
+      this.done = true;
+      throw this.pendingError;
+    }
     try {
       return await this.fill();
     } catch (err) {

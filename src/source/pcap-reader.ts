@@ -97,9 +97,12 @@ export class PcapReader extends CaptureFileReader {
           wirelen = ((b[pos + 12] << 24) | (b[pos + 13] << 16) | (b[pos + 14] << 8) | b[pos + 15]) >>> 0;
         }
         if (caplen > MAX_CAPLEN) {
-          throw new InputError(
+          const err = new InputError(
             `${this.path}: bad pcap record at byte offset ${chunks.base + pos}: captured length ${caplen} exceeds ${MAX_CAPLEN}`,
           );
+          if (n === 0) throw err;
+          this.pendingError = err;
+          break;
         }
         if (end - pos - hdr < caplen) {
           need = hdr + caplen;

@@ -106,61 +106,67 @@ export class PcapngReader extends CaptureFileReader {
     let pos = chunks.pos;
     let n = 0;
     let need = 12;
-    while (n < BATCH_CAPACITY) {
-      if (end - pos < 12) {
-        need = 12;
-        break;
+    try {
+      while (n < BATCH_CAPACITY) {
+        if (end - pos < 12) {
+          need = 12;
+          break;
+        }
+        const type = rd32(b, pos, this.le);
+        if (type === BLOCK_SHB) {
+          // The byte order of a section is given by its own header, before its length.
+          const magicLE = (b[pos + 8] | (b[pos + 9] << 8) | (b[pos + 10] << 16) | (b[pos + 11] << 24)) >>> 0;
+          if (magicLE === BYTE_ORDER_MAGIC) this.le = true;
+          else if (magicLE === 0x4d3c2b1a) this.le = false;
+          else this.fail(`bad pcapng byte-order magic 0x${magicLE.toString(16)} in section header`, chunks.base + pos + 8);
+        }
+        const le = this.le;
+        const len = rd32(b, pos + 4, le);
+        if (len < 12 || (len & 3) !== 0 || len > MAX_BLOCK) {
+          this.fail(`bad pcapng block length ${len} (block type 0x${type.toString(16)})`, chunks.base + pos);
+        }
+        if (end - pos < len) {
+          need = len;
+          break;
+        }
+        if (type === BLOCK_EPB) {
+          if (len < 32) this.fail(`enhanced packet block too short (${len} bytes)`, chunks.base + pos);
+          const iface = this.interfaceAt(rd32(b, pos + 8, le), chunks.base + pos);
+          const caplen = rd32(b, pos + 20, le);
+          if (caplen > len - 32) this.fail(`captured length ${caplen} exceeds its block (${len} bytes)`, chunks.base + pos);
+          this.timestamp(iface, rd32(b, pos + 12, le), rd32(b, pos + 16, le));
+          this.put(n++, pos + 28, caplen, rd32(b, pos + 24, le), iface.linkType);
+        } else if (type === BLOCK_SPB) {
+          if (len < 16) this.fail(`simple packet block too short (${len} bytes)`, chunks.base + pos);
+          const iface = this.interfaceAt(0, chunks.base + pos);
+          const wirelen = this.u32(b, pos + 8);
+          let caplen = len - 16;
+          if (wirelen < caplen) caplen = wirelen;
+          if (iface.snaplen !== 0 && iface.snaplen < caplen) caplen = iface.snaplen;
+          this.put(n++, pos + 12, caplen, wirelen, iface.linkType);
+        } else if (type === BLOCK_PB) {
+          if (len < 32) this.fail(`packet block too short (${len} bytes)`, chunks.base + pos);
+          const iface = this.interfaceAt(this.u16(b, pos + 8), chunks.base + pos);
+          const caplen = this.u32(b, pos + 20);
+          if (caplen > len - 32) this.fail(`captured length ${caplen} exceeds its block (${len} bytes)`, chunks.base + pos);
+          this.timestamp(iface, this.u32(b, pos + 12), this.u32(b, pos + 16));
+          this.put(n++, pos + 28, caplen, this.u32(b, pos + 24), iface.linkType);
+        } else if (type === BLOCK_IDB) {
+          this.addInterface(b, pos, len, chunks.base + pos);
+        } else if (type === BLOCK_SHB) {
+          if (len < 28) this.fail(`section header block too short (${len} bytes)`, chunks.base + pos);
+          const major = this.u16(b, pos + 12);
+          if (major !== 1) this.fail(`unsupported pcapng version ${major}.${this.u16(b, pos + 14)}`, chunks.base + pos + 12);
+          this.interfaces = [];
+          this.lastSec = 0;
+          this.lastNsec = 0;
+        }
+        pos += len;
       }
-      const type = rd32(b, pos, this.le);
-      if (type === BLOCK_SHB) {
-        // The byte order of a section is given by its own header, before its length.
-        const magicLE = (b[pos + 8] | (b[pos + 9] << 8) | (b[pos + 10] << 16) | (b[pos + 11] << 24)) >>> 0;
-        if (magicLE === BYTE_ORDER_MAGIC) this.le = true;
-        else if (magicLE === 0x4d3c2b1a) this.le = false;
-        else this.fail(`bad pcapng byte-order magic 0x${magicLE.toString(16)} in section header`, chunks.base + pos + 8);
-      }
-      const le = this.le;
-      const len = rd32(b, pos + 4, le);
-      if (len < 12 || (len & 3) !== 0 || len > MAX_BLOCK) {
-        this.fail(`bad pcapng block length ${len} (block type 0x${type.toString(16)})`, chunks.base + pos);
-      }
-      if (end - pos < len) {
-        need = len;
-        break;
-      }
-      if (type === BLOCK_EPB) {
-        if (len < 32) this.fail(`enhanced packet block too short (${len} bytes)`, chunks.base + pos);
-        const iface = this.interfaceAt(rd32(b, pos + 8, le), chunks.base + pos);
-        const caplen = rd32(b, pos + 20, le);
-        if (caplen > len - 32) this.fail(`captured length ${caplen} exceeds its block (${len} bytes)`, chunks.base + pos);
-        this.timestamp(iface, rd32(b, pos + 12, le), rd32(b, pos + 16, le));
-        this.put(n++, pos + 28, caplen, rd32(b, pos + 24, le), iface.linkType);
-      } else if (type === BLOCK_SPB) {
-        if (len < 16) this.fail(`simple packet block too short (${len} bytes)`, chunks.base + pos);
-        const iface = this.interfaceAt(0, chunks.base + pos);
-        const wirelen = this.u32(b, pos + 8);
-        let caplen = len - 16;
-        if (wirelen < caplen) caplen = wirelen;
-        if (iface.snaplen !== 0 && iface.snaplen < caplen) caplen = iface.snaplen;
-        this.put(n++, pos + 12, caplen, wirelen, iface.linkType);
-      } else if (type === BLOCK_PB) {
-        if (len < 32) this.fail(`packet block too short (${len} bytes)`, chunks.base + pos);
-        const iface = this.interfaceAt(this.u16(b, pos + 8), chunks.base + pos);
-        const caplen = this.u32(b, pos + 20);
-        if (caplen > len - 32) this.fail(`captured length ${caplen} exceeds its block (${len} bytes)`, chunks.base + pos);
-        this.timestamp(iface, this.u32(b, pos + 12), this.u32(b, pos + 16));
-        this.put(n++, pos + 28, caplen, this.u32(b, pos + 24), iface.linkType);
-      } else if (type === BLOCK_IDB) {
-        this.addInterface(b, pos, len, chunks.base + pos);
-      } else if (type === BLOCK_SHB) {
-        if (len < 28) this.fail(`section header block too short (${len} bytes)`, chunks.base + pos);
-        const major = this.u16(b, pos + 12);
-        if (major !== 1) this.fail(`unsupported pcapng version ${major}.${this.u16(b, pos + 14)}`, chunks.base + pos + 12);
-        this.interfaces = [];
-        this.lastSec = 0;
-        this.lastNsec = 0;
-      }
-      pos += len;
+    } catch (err) {
+      // The packets before a corrupt block are handed out first (see pendingError).
+      if (n === 0) throw err;
+      this.pendingError = err as Error;
     }
     chunks.pos = pos;
     this.need = need;

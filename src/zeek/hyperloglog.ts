@@ -35,8 +35,30 @@ export function murmur3(s: string, seed = 0x9747b28c): number {
   return h >>> 0;
 }
 
+/** Registers of a sketch (2^14 bytes): what travels between sensors and the aggregator. */
+export const HLL_REGISTERS = M;
+
 export class HyperLogLog {
   private readonly registers = new Uint8Array(M);
+
+  /** A sketch from saved registers (another sketch's `bytes()`). */
+  static fromBytes(bytes: Uint8Array): HyperLogLog {
+    if (bytes.length !== M) throw new RangeError(`a HyperLogLog sketch has ${M} registers, got ${bytes.length}`);
+    const h = new HyperLogLog();
+    h.registers.set(bytes);
+    return h;
+  }
+
+  /** The registers (a copy). */
+  bytes(): Uint8Array {
+    return this.registers.slice();
+  }
+
+  /** Becomes the sketch of the union: the register-wise maximum (lossless: as if every value had been added here). */
+  merge(other: HyperLogLog): void {
+    const a = this.registers, b = other.registers;
+    for (let i = 0; i < M; i++) if (b[i] > a[i]) a[i] = b[i];
+  }
 
   add(value: string): void {
     const h = murmur3(value);

@@ -59,7 +59,7 @@ test('netspot defaults is valid TOML that loads back to the defaults', async () 
   const file = tempFile('d.toml', text);
   assert.deepEqual(await loadConfig({ file }), await loadConfig());
   const parsed = parse(text) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(parsed).sort(), ['analyzer', 'exporter', 'miner', 'spot', 'zeek']);
+  assert.deepEqual(Object.keys(parsed).sort(), ['aggregate', 'analyzer', 'exporter', 'miner', 'spot', 'zeek']);
   for (const { key } of configKeys().filter((k) => !/^spot\.[A-Z_]+\./.test(k.key))) {
     assert.ok(text.includes(`${key.split('.').pop()} = `), `defaults mention ${key}`);
   }

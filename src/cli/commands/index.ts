@@ -12,6 +12,7 @@ import * as ls from './ls.js';
 import * as serve from './serve.js';
 import * as zeek from './zeek.js';
 import * as evaluate from './eval.js';
+import * as aggregate from './aggregate.js';
 
 /** Every sub-command, in the order `netspot --help` lists them. */
-export const commandModules: readonly CommandModule[] = [run, serve, zeek, spot, evaluate, defaults, ls];
+export const commandModules: readonly CommandModule[] = [run, serve, zeek, aggregate, spot, evaluate, defaults, ls];

@@ -9,9 +9,11 @@ interface RunFlags {
   device?: string;
   stat: string[];
   period?: string;
+  align?: string;
   verbose?: boolean;
   file?: string;
   quiet?: boolean;
+  workers?: string;
   [key: string]: unknown;
 }
 
@@ -24,9 +26,11 @@ export function register(program: Command): void {
     .option('-d, --device <file|iface>', 'capture file (pcap, pcapng, .gz) or interface (= miner.device)')
     .option('-s, --stat <name>', 'statistic to compute, repeatable or comma-separated (= analyzer.stats)', collect, [])
     .option('-p, --period <duration>', 'period length, e.g. 500ms, 1s, 2m (= analyzer.period)')
+    .option('--align <start|epoch>', 'period grid: from the first packet, or [k·p, (k+1)·p) since 1970 to line up sensors (= analyzer.align)')
     .option('-v, --verbose', 'print a data record per period (= exporter.console.data true)')
     .option('-f, --file <path>', 'write data records to this file, %s = series name (= exporter.file.data)')
     .option('-q, --quiet', 'no progress line and no summary on stderr')
+    .option('-w, --workers <n>', 'capture files: threads that decode and count, 1 = one thread (= analyzer.workers)')
     .addHelpText(
       'after',
       '\nEvery configuration key can also be set as --section.key VALUE, e.g. --spot.q 1e-5,\n' +
@@ -51,6 +55,8 @@ async function run(flags: RunFlags): Promise<void> {
   if (flags.device !== undefined) overrides.push(['miner.device', flags.device]);
   if (flags.stat.length > 0) overrides.push(['analyzer.stats', flags.stat]);
   if (flags.period !== undefined) overrides.push(['analyzer.period', flags.period]);
+  if (flags.align !== undefined) overrides.push(['analyzer.align', flags.align]);
+  if (flags.workers !== undefined) overrides.push(['analyzer.workers', flags.workers]);
   if (flags.verbose === true) overrides.push(['exporter.console.data', true]);
   if (flags.file !== undefined) overrides.push(['exporter.file.data', flags.file]);
   const cfg = await loadConfig({ file: flags.config, overrides });

@@ -1,0 +1,88 @@
+import { Option, type Command } from 'commander';
+import { configKeys, loadConfig } from '../../config/load.js';
+import { AggregateSession } from '../../scale-out/aggregate-session.js';
+import { UsageError } from '../../util/errors.js';
+
+interface AggregateFlags {
+  nats?: string;
+  site?: string;
+  config?: string;
+  stat: string[];
+  period?: string;
+  wait?: string;
+  verbose?: boolean;
+  file?: string;
+  quiet?: boolean;
+  [key: string]: unknown;
+}
+
+/** `netspot aggregate`: one analysis of the counter snapshots many sensors publish to NATS JetStream. */
+export function register(program: Command): void {
+  const cmd = program
+    .command('aggregate')
+    .description('merge the per-period counter snapshots of every sensor of a site (NATS JetStream) and analyse them like one capture')
+    .option('--nats <url>', 'NATS server(s), e.g. nats://127.0.0.1:4222 (comma-separated for a cluster)')
+    .option('--site <site>', 'site whose sensors are merged: reads netspot.SITE.*.counters')
+    .option('-c, --config <file>', 'TOML configuration file (netspot defaults prints one)')
+    .option('-s, --stat <name>', 'statistic to compute, repeatable or comma-separated (= analyzer.stats)', collect, [])
+    .option('-p, --period <duration>', 'period length, the sensors\' one (= analyzer.period)')
+    .option('--wait <duration>', 'how long a period waits for missing sensors (= aggregate.wait)')
+    .option('-v, --verbose', 'print a data record per period (= exporter.console.data true)')
+    .option('-f, --file <path>', 'write data records to this file, %s = site (= exporter.file.data)')
+    .option('-q, --quiet', 'no summary on stderr')
+    .addHelpText(
+      'after',
+      '\nSensors run `netspot run --align epoch --exporter.nats.url URL --exporter.nats.subject netspot.SITE.SENSOR.counters`.\n' +
+        'analyzer.state_file is required: the detectors and the last judged period survive a restart there.\n\n' +
+        'Example:\n  netspot aggregate --nats nats://10.0.0.5:4222 --site lab --analyzer.state_file /var/lib/netspot/lab.state -f /var/log/netspot/%s.json',
+    )
+    .action(run);
+  for (const { key } of configKeys()) {
+    if (!cmd.options.some((o) => o.long === `--${key}`)) cmd.addOption(new Option(`--${key} <value>`).hideHelp());
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+}
+
+async function run(flags: AggregateFlags): Promise<void> {
+  if (flags.nats === undefined) throw new UsageError('netspot aggregate needs --nats URL');
+  if (flags.site === undefined) throw new UsageError('netspot aggregate needs --site SITE');
+  const overrides: Array<[string, unknown]> = [];
+  for (const { key } of configKeys()) if (flags[key] !== undefined) overrides.push([key, flags[key]]);
+  if (flags.stat.length > 0) overrides.push(['analyzer.stats', flags.stat]);
+  if (flags.period !== undefined) overrides.push(['analyzer.period', flags.period]);
+  if (flags.wait !== undefined) overrides.push(['aggregate.wait', flags.wait]);
+  if (flags.verbose === true) overrides.push(['exporter.console.data', true]);
+  if (flags.file !== undefined) overrides.push(['exporter.file.data', flags.file]);
+  const cfg = await loadConfig({ file: flags.config, overrides });
+
+  const warn = (m: string): void => void process.stderr.write(`netspot: warning: ${m}\n`);
+  const session = await AggregateSession.open(cfg, { url: flags.nats, site: flags.site, onWarning: warn });
+  let interrupts = 0;
+  const onStop = (): void => {
+    if (++interrupts > 1) process.exit(130);
+    session.stop();
+  };
+  const onHup = (): void => void session.reopenOutputs().catch((e: Error) => warn(`cannot reopen outputs: ${e.message}`));
+  process.on('SIGINT', onStop);
+  process.on('SIGTERM', onStop);
+  process.on('SIGHUP', onHup);
+  try {
+    const p = await session.run();
+    if (flags.quiet !== true) {
+      const t = session.tally;
+      const lines = [
+        `netspot: site ${flags.site}: ${p.periods} periods judged, ${p.alarms} alarms; sensors ${session.sensors().join(', ') || '(none)'}`,
+        `netspot: snapshots: ${t.merged} merged, ${t.late} late, ${t.duplicates} delivered again, ${t.refused} refused; ${t.closedIncomplete} periods closed without every sensor`,
+      ];
+      for (const h of session.exporterHealth()) lines.push(`netspot: exporter ${h.name}: ${h.sent} records sent, ${h.dropped} dropped`);
+      process.stderr.write(lines.join('\n') + '\n');
+    }
+  } finally {
+    process.off('SIGINT', onStop);
+    process.off('SIGTERM', onStop);
+    process.off('SIGHUP', onHup);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Many sensors, one analysis, against a real nats-server with JetStream (Debian's package,
+ * started on a free port with a temporary store): three sensors (`netspot run` with
+ * exporter.nats) each read the part of a generated capture sent by their hosts; `netspot
+ * aggregate` merges their snapshots. Its records must be those of one `netspot run --align
+ * epoch` over the whole capture, line for line (values, thresholds, alarms), and its merged
+ * distinct counts those of the generator; through hard kills of the aggregator and of
+ * nats-server nothing is lost and nothing doubled.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { multiSensorCapture } from '../fixtures/multi-sensor.js';
+import { NatsServer, natsServerMissing } from '../support/nats-server.js';
+import { freePort, tempDir, waitFor } from '../support/servers.js';
+import { readJsonLines } from '../support/json-lines.js';
+
+const bin = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
+const STATS = 'R_SYN,TRAFFIC,AVG_PKT_SIZE,R_DST_SRC,R_DST_SRC_PORT,R_ICMP,ADDR_FANOUT,TCP_PORT_FANOUT';
+const ANALYSIS = ['-s', STATS, '--spot.n_init', '30', '--spot.depth', '10', '--spot.q', '0.01'];
+const skip = natsServerMissing() ?? false;
+
+interface Done {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+function netspot(args: string[]): { proc: ChildProcess; done: Promise<Done> } {
+  const proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Done>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal, stderr })));
+  return { proc, done };
+}
+
+async function ok(args: string[]): Promise<string> {
+  const r = await netspot(args).done;
+  assert.equal(r.code, 0, `netspot ${args.join(' ')}: ${r.stderr}`);
+  return r.stderr;
+}
+
+function lines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
+}
+
+/** Alarm lines without the series (the capture's name for one run, the site for the aggregator). */
+function alarmLines(file: string): string[] {
+  return lines(file).map((l) => l.replace(/"series":"[^"]*",?/, ''));
+}
+
+function setup(periods: number, periodMs: number, seed: number) {
+  const dir = tempDir('scale-out');
+  const cap = multiSensorCapture({ periods, periodMs, seed });
+  const whole = join(dir, 'whole.pcap');
+  writeFileSync(whole, cap.whole);
+  const parts = cap.parts.map((bytes, i) => {
+    const f = join(dir, `part${i + 1}.pcap`);
+    writeFileSync(f, bytes);
+    return f;
+  });
+  return { dir, cap, whole, parts, period: `${periodMs}ms` };
+}
+
+function sensorArgs(part: string, i: number, url: string, period: string, extra: string[] = []): string[] {
+  return ['run', '-q', '-d', part, '--align', 'epoch', '-p', period, ...ANALYSIS, '--exporter.console.alarm', 'false',
+    '--exporter.nats.url', url, '--exporter.nats.subject', `netspot.lab.s${i + 1}.counters`, ...extra];
+}
+
+function aggregatorArgs(url: string, dir: string, period: string, out: string): string[] {
+  return ['aggregate', '--nats', url, '--site', 'lab', '-p', period, ...ANALYSIS, '--wait', '15s', '--exporter.console.alarm', 'false',
+    '--analyzer.state_file', join(dir, 'aggregate.state'), '-f', join(dir, `${out}.json`), '--exporter.file.alarm', join(dir, `${out}-alarms.json`)];
+}
+
+/** One `netspot run` over the whole capture: the reference. */
+async function single(s: ReturnType<typeof setup>): Promise<{ data: string[]; alarms: string[] }> {
+  await ok(['run', '-q', '-d', s.whole, '--align', 'epoch', '-p', s.period, ...ANALYSIS, '--exporter.console.alarm', 'false',
+    '-f', join(s.dir, 'single.json'), '--exporter.file.alarm', join(s.dir, 'single-alarms.json')]);
+  return { data: lines(join(s.dir, 'single.json')), alarms: alarmLines(join(s.dir, 'single-alarms.json')) };
+}
+
+test('three sensors, one aggregate: the records of one run over the whole capture, distinct counts as generated', { skip, timeout: 180_000 }, async () => {
+  const s = setup(80, 100, 11);
+  const nats = await NatsServer.start();
+  try {
+    const ref = await single(s);
+    assert.equal(ref.data.length, 80);
+    const agg = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg'));
+    try {
+      await Promise.all(s.parts.map((p, i) => ok(sensorArgs(p, i, nats.url, s.period))));
+      await waitFor('the aggregate of every period', async () => (lines(join(s.dir, 'agg.json')).length >= ref.data.length ? true : undefined), 120_000);
+    } finally {
+      agg.proc.kill('SIGTERM');
+    }
+    const r = await agg.done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /80 periods judged.*sensors s1, s2, s3/);
+    assert.match(r.stderr, /0 late, 0 delivered again, 0 refused; 0 periods closed without every sensor/);
+    assert.deepEqual(lines(join(s.dir, 'agg.json')), ref.data);
+    assert.deepEqual(alarmLines(join(s.dir, 'agg-alarms.json')), ref.alarms);
+    assert.ok(ref.data.some((l) => l.includes('R_SYN_UP')), 'the detectors calibrated: thresholds are compared too');
+    // Merged distinct counts against the generator's sets (the union across sensors).
+    const got = readJsonLines(readFileSync(join(s.dir, 'agg.json'), 'utf8'));
+    s.cap.truth.forEach((t, k) => {
+      assert.equal(got[k].R_DST_SRC, t.dst.size / t.src.size, `period ${k}: R_DST_SRC`);
+      assert.equal(got[k].R_DST_SRC_PORT, t.dstPorts.size / t.srcPorts.size, `period ${k}: R_DST_SRC_PORT`);
+    });
+  } finally {
+    await nats.stop();
+  }
+});
+
+test('aggregator and nats-server killed and restarted mid-run: no period lost, none doubled', { skip, timeout: 300_000 }, async (t) => {
+  const s = setup(400, 100, 12);
+  const nats = await NatsServer.start();
+  try {
+    const ref = await single(s);
+    const a1 = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg1'));
+    await Promise.all(s.parts.map((p, i) => ok(sensorArgs(p, i, nats.url, s.period))));
+    // Every snapshot is in the stream now; the aggregator is still working through them.
+    await waitFor('a first aggregated period', async () => (lines(join(s.dir, 'agg1.json')).length >= 1 ? true : undefined), 60_000);
+    a1.proc.kill('SIGKILL');
+    await nats.kill();
+    const judgedBefore = lines(join(s.dir, 'agg1.json')).length;
+    assert.ok(judgedBefore < ref.data.length, `the aggregator was killed mid-run (${judgedBefore} of ${ref.data.length} periods)`);
+    t.diagnostic(`aggregator killed after ${judgedBefore} of ${ref.data.length} periods`);
+    await nats.restart();
+    const a2 = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg2'));
+    try {
+      await waitFor('periods after the restart', async () => (lines(join(s.dir, 'agg2.json')).length >= 1 ? true : undefined), 60_000);
+      // nats-server alone goes down under the running aggregator, and comes back.
+      await nats.kill();
+      t.diagnostic(`nats-server killed with ${lines(join(s.dir, 'agg2.json')).length} periods judged after the restart`);
+      await nats.restart();
+      await waitFor('the aggregate of every period', async () => {
+        const n = lines(join(s.dir, 'agg1.json')).length + lines(join(s.dir, 'agg2.json')).length;
+        return n >= ref.data.length ? true : undefined;
+      }, 180_000);
+    } finally {
+      a2.proc.kill('SIGTERM');
+    }
+    const r = await a2.done;
+    assert.equal(r.code, 0, r.stderr);
+    t.diagnostic(r.stderr.split('\n').filter((l) => /snapshots:|site lab/.test(l)).join('; '));
+    assert.deepEqual([...lines(join(s.dir, 'agg1.json')), ...lines(join(s.dir, 'agg2.json'))], ref.data);
+    assert.deepEqual([...alarmLines(join(s.dir, 'agg1-alarms.json')), ...alarmLines(join(s.dir, 'agg2-alarms.json'))], ref.alarms);
+  } finally {
+    await nats.stop();
+  }
+});
+
+test('a dead NATS at a sensor: a warning naming the URL, every snapshot counted as dropped, the analysis goes on', { skip, timeout: 60_000 }, async () => {
+  const s = setup(20, 100, 13);
+  const url = `nats://127.0.0.1:${await freePort()}`;
+  const stderr = await ok([...sensorArgs(s.parts[0], 0, url, s.period, ['--exporter.nats.flush_timeout', '500ms']), '-f', join(s.dir, 'sensor.json')]);
+  assert.match(stderr, new RegExp(`exporter nats: cannot send to ${url.replace(/\./g, '\\.')}: `));
+  assert.equal(lines(join(s.dir, 'sensor.json')).length, 20, 'the sensor analysed every period');
+  // -q hides the summary: the drop warning carries the count.
+  assert.match(stderr, /exporter nats: dropped 20 data records: not sent within flush_timeout 0\.5 s/);
+});
+
+test('a snapshot larger than the server\'s max_payload is dropped as rejected, counted, not retried', { skip, timeout: 60_000 }, async () => {
+  const s = setup(10, 100, 15);
+  const nats = await NatsServer.start({ maxPayload: 256 });
+  try {
+    const stderr = await ok([...sensorArgs(s.parts[0], 0, nats.url, s.period), '-f', join(s.dir, 'sensor.json')]);
+    // Drop warnings are grouped by reason (the first at once, the rest at the end): 10 in all.
+    const dropped = [...stderr.matchAll(/exporter nats: dropped (\d+) data records?: rejected by nats:\/\/127\.0\.0\.1:\d+: snapshot larger than the server's max_payload of 256 bytes/g)];
+    assert.equal(dropped.reduce((n, m) => n + Number(m[1]), 0), 10, stderr);
+    assert.doesNotMatch(stderr, /cannot send|retrying/, 'a refused snapshot is not retried');
+    assert.equal(lines(join(s.dir, 'sensor.json')).length, 10);
+  } finally {
+    await nats.stop();
+  }
+});
+
+test('exporter.nats refuses a start-aligned run and a bad subject, naming the key', { skip: false }, async () => {
+  const s = setup(3, 100, 14);
+  const r1 = await netspot(['run', '-q', '-d', s.parts[0], '--exporter.nats.url', 'nats://127.0.0.1:1', '--exporter.nats.subject', 'netspot.lab.s1.counters']).done;
+  assert.equal(r1.code, 2);
+  assert.match(r1.stderr, /exporter\.nats needs analyzer\.align = "epoch"/);
+  const r2 = await netspot(['run', '-q', '-d', s.parts[0], '--align', 'epoch', '--exporter.nats.url', 'nats://127.0.0.1:1', '--exporter.nats.subject', 'lab.s1']).done;
+  assert.equal(r2.code, 2);
+  assert.match(r2.stderr, /exporter\.nats\.subject.*netspot\.SITE\.SENSOR\.counters/);
+  const r3 = await netspot(['aggregate', '--nats', 'nats://127.0.0.1:1', '--site', 'lab', '-s', 'R_SYN']).done;
+  assert.equal(r3.code, 2);
+  assert.match(r3.stderr, /needs analyzer\.state_file/);
+});
