@@ -5,6 +5,7 @@
  *   npm run bench:run [-- CAPTURE] [--stats ten|all|A,B,...]
  *   npm run bench:run -- [CAPTURE] --compare N
  *   npm run bench:run -- [CAPTURE] --influxdb
+ *   npm run bench:run -- [CAPTURE] --workers 1,2[,N...]
  * CAPTURE defaults to bench/data/mixed-5m.pcap (generated if absent); --stats to NetSpot's ten
  * statistics (`all`: every statistic, PERF included). Each side runs three times as a fresh
  * process (the first run warms the page cache); the best run is reported with its peak RSS,
@@ -13,23 +14,29 @@
  * (alternating cancels the drift of a shared machine's load) and reports every pair's ratio.
  * --influxdb compares file output alone with file output plus the InfluxDB exporter (data and
  * alarms) writing to a private influxd (Debian's influxdb), runs alternating.
+ * --workers runs `netspot run --workers N` for each N (default: 1 alone), each against the C
+ * loop run right after it, and reports the CPU time and the load average (a shared machine).
  */
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETSPOT_STATS, statNames } from '../src/stats/index.js';
 import { Influxd } from '../test/support/servers.js';
 
-function parseArgs(argv: string[]): { capture: string; stats: string[]; compare: number; influxdb: boolean } {
-  const out = { capture: 'bench/data/mixed-5m.pcap', stats: [...NETSPOT_STATS], compare: 0, influxdb: false };
+function parseArgs(argv: string[]): { capture: string; stats: string[]; compare: number; influxdb: boolean; workers: number[] } {
+  const out = { capture: 'bench/data/mixed-5m.pcap', stats: [...NETSPOT_STATS], compare: 0, influxdb: false, workers: [1] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--stats') out.stats = statList(argv[++i]);
+    else if (argv[i] === '--workers') {
+      out.workers = (argv[++i] ?? '').split(',').map(Number);
+      if (out.workers.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`--workers: expected positive integers separated by commas, got ${argv[i]}`);
+    }
     else if (argv[i] === '--influxdb') out.influxdb = true;
     else if (argv[i] === '--compare') {
       out.compare = Number(argv[++i]);
       if (!Number.isInteger(out.compare) || out.compare < 1) throw new Error(`--compare: expected a positive integer, got ${argv[i]}`);
-    } else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]} (expected --stats, --compare, --influxdb)`);
+    } else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]} (expected --stats, --compare, --influxdb, --workers)`);
     else out.capture = argv[i];
   }
   return out;
@@ -108,29 +115,38 @@ function main(): void {
   if (!existsSync(small)) sh(process.execPath, ['dist/bench/gen-capture.js', '--packets', '1000000', '--duration', '60', '--out', small]);
   console.log(`capture ${capture}: ${(statSync(capture).size / 1e9).toFixed(2)} GB`);
 
-  const smallRun = netspotRun(small);
-  let best = { pps: 0, rss: 0, cpu: 0, summary: '' };
-  for (let i = 1; i <= 3; i++) {
-    const r = netspotRun(capture);
-    console.log(`netspot run ${i}: ${r.summary} | peak RSS ${r.rss} MiB`);
-    if (r.pps > best.pps) best = r;
-  }
-
+  const smallRun = netspotRun(small, args.stats, ['-w', String(Math.max(...args.workers))]);
   let c = NaN;
   const cBin = 'bench/data/pcap-loop';
-  if (spawnSync('gcc', ['-O2', '-o', cBin, 'bench/c/pcap-loop.c', '-lpcap'], { stdio: 'inherit' }).status === 0) {
+  const haveC = spawnSync('gcc', ['-O2', '-o', cBin, 'bench/c/pcap-loop.c', '-lpcap'], { stdio: 'inherit' }).status === 0;
+  if (!haveC) console.log('C loop: gcc or libpcap-dev missing, skipped');
+  const cRun = (): number => {
+    const line = sh(cBin, [capture]).stdout.split('\n')[0];
+    console.log(`  C loop: ${line}`);
+    const m = / ([\d.]+) Mpkt\/s/.exec(line);
+    return m === null ? NaN : Number(m[1]) * 1e6;
+  };
+  const results: string[] = [];
+  for (const w of args.workers) {
+    let best = { pps: 0, rss: 0, cpu: 0, summary: '' };
+    let bestC = 0;
     for (let i = 1; i <= 3; i++) {
-      const line = sh(cBin, [capture]).stdout.split('\n')[0];
-      console.log(`C loop run ${i}: ${line}`);
-      const m = / ([\d.]+) Mpkt\/s/.exec(line);
-      if (m !== null) c = Math.max(Number.isNaN(c) ? 0 : c, Number(m[1]) * 1e6);
+      const load = loadavg()[0].toFixed(1);
+      const r = netspotRun(capture, args.stats, ['-w', String(w)]);
+      console.log(`netspot run --workers ${w}, run ${i} (load average ${load}): ${r.summary} | peak RSS ${r.rss} MiB | cpu ${r.cpu} s`);
+      if (r.pps > best.pps) best = r;
+      if (haveC) bestC = Math.max(bestC, cRun());
     }
-  } else console.log('C loop: gcc or libpcap-dev missing, skipped');
-
+    c = Math.max(Number.isNaN(c) ? 0 : c, bestC);
+    results.push(
+      `--workers ${w}: ${(best.pps / 1e6).toFixed(2)} Mpkt/s (best of 3), CPU ${best.cpu.toFixed(2)} s, peak RSS ${best.rss} MiB; ` +
+        `C loop beside it ${(bestC / 1e6).toFixed(2)} Mpkt/s: netspot at ${((best.pps / bestC) * 100).toFixed(0)}% of C`,
+    );
+  }
   console.log(
-    `\nnetspot run (${args.stats.length} statistics, 1 s periods, file output): ${(best.pps / 1e6).toFixed(2)} Mpkt/s (best of 3), ` +
-      `peak RSS ${best.rss} MiB (${smallRun.rss} MiB on a 1M-packet capture)\n` +
-      `C libpcap loop: ${(c / 1e6).toFixed(2)} Mpkt/s; netspot at ${((best.pps / c) * 100).toFixed(0)}% of C`,
+    `\nnetspot run (${args.stats.length} statistics, 1 s periods, file output), capture ${capture}, load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')}:\n` +
+      results.map((r) => `  ${r}`).join('\n') +
+      `\n  peak RSS on a 1M-packet capture (--workers ${Math.max(...args.workers)}): ${smallRun.rss} MiB; best C loop ${(c / 1e6).toFixed(2)} Mpkt/s`,
   );
 }
 

@@ -5,9 +5,11 @@
  */
 import type { PeriodCountersState } from '../counters/counter-state.js';
 
-/** Packets to count: `data` holds them at `offset[i]`, `caplen[i]` bytes; segments end at `ends[k]`. */
-export interface CountJob {
-  readonly id: number;
+/**
+ * The buffers of a job, moved to the worker and back with the result, then reused for another
+ * batch (fresh buffers for every batch would cost page faults). Longer than a batch needs.
+ */
+export interface JobBuffers {
   readonly data: Uint8Array;
   readonly offset: Uint32Array;
   readonly caplen: Uint32Array;
@@ -17,13 +19,20 @@ export interface CountJob {
   readonly ends: Uint32Array;
 }
 
+/** Packets to count: packet i at `data[offset[i]]`, `caplen[i]` bytes; `segments` segments end at `ends[k]`. */
+export interface CountJob {
+  readonly id: number;
+  readonly segments: number;
+  readonly buffers: JobBuffers;
+}
+
 export interface SegmentCount {
   readonly state: PeriodCountersState;
   readonly malformed: number;
 }
 
 export type WorkerReply =
-  | { readonly id: number; readonly segments: readonly SegmentCount[] }
+  | { readonly id: number; readonly segments: readonly SegmentCount[]; readonly buffers: JobBuffers }
   | { readonly id: number; readonly error: string };
 
 /** What a worker is started with: enough to build the same packet counters as the main analyzer. */
@@ -34,7 +43,19 @@ export interface WorkerSetup {
   readonly counters: readonly string[];
 }
 
-/** The buffers a job moves to its worker. */
-export function jobTransferList(job: CountJob): ArrayBuffer[] {
-  return [job.data, job.offset, job.caplen, job.wirelen, job.linkType, job.ends].map((a) => a.buffer as ArrayBuffer);
+/** The buffers a job moves between threads. */
+export function bufferList(b: JobBuffers): ArrayBuffer[] {
+  return [b.data, b.offset, b.caplen, b.wirelen, b.linkType, b.ends].map((a) => a.buffer as ArrayBuffer);
+}
+
+/** Buffers for a batch of up to `packets` packets in `bytes` bytes. */
+export function createJobBuffers(bytes: number, packets: number): JobBuffers {
+  return {
+    data: new Uint8Array(bytes),
+    offset: new Uint32Array(packets),
+    caplen: new Uint32Array(packets),
+    wirelen: new Uint32Array(packets),
+    linkType: new Uint16Array(packets),
+    ends: new Uint32Array(packets),
+  };
 }

@@ -10,7 +10,7 @@ import { decodePacket } from '../decode/packet-decoder.js';
 import { PacketSummary } from '../decode/packet-summary.js';
 import { transferList } from '../counters/counter-state.js';
 import type { Config } from '../config/schema.js';
-import type { CountJob, SegmentCount, WorkerReply, WorkerSetup } from './count-job.js';
+import { bufferList, type CountJob, type JobBuffers, type SegmentCount, type WorkerReply, type WorkerSetup } from './count-job.js';
 
 const setup = workerData as WorkerSetup;
 const analyzer = new Analyzer(setup.cfg as Config, setup.series, { counters: setup.counters });
@@ -19,7 +19,7 @@ const summary = new PacketSummary();
 const port = parentPort!;
 
 /** The per-packet loop, as Pipeline.countBatch without the clock; returns the malformed packets. */
-function count(job: CountJob, from: number, to: number): number {
+function count(job: JobBuffers, from: number, to: number): number {
   const { data, offset, caplen, wirelen, linkType } = job;
   const nc = counters.length;
   let malformed = 0;
@@ -37,15 +37,17 @@ port.on('message', (job: CountJob) => {
   try {
     const segments: SegmentCount[] = [];
     let from = 0;
-    for (const end of job.ends) {
-      const malformed = count(job, from, end);
+    for (let k = 0; k < job.segments; k++) {
+      const end = job.buffers.ends[k];
+      const malformed = count(job.buffers, from, end);
       const state = analyzer.periodState();
       analyzer.resetPacketCounters();
       transfer.push(...transferList(state));
       segments.push({ state, malformed });
       from = end;
     }
-    reply = { id: job.id, segments };
+    reply = { id: job.id, segments, buffers: job.buffers };
+    transfer.push(...bufferList(job.buffers));
   } catch (err) {
     reply = { id: job.id, error: (err as Error).stack ?? String(err) };
     transfer.length = 0;

@@ -247,18 +247,16 @@ export class Pipeline {
     advance.push(segAdvance);
     lastRel.push(segLast);
     this.dispatchEnd = end;
-    // The packets' bytes move to the worker in one buffer of their own (the reader reuses its window).
+    // The packets' bytes go to the worker in a buffer of their own (the reader reuses its window).
     const lo = b.offset[0], hi = b.offset[n - 1] + b.caplen[n - 1];
-    const offset = new Uint32Array(n);
-    for (let i = 0; i < n; i++) offset[i] = b.offset[i] - lo;
-    const counted = pool.submit({
-      data: b.data.slice(lo, hi),
-      offset,
-      caplen: b.caplen.slice(0, n),
-      wirelen: b.wirelen.slice(0, n),
-      linkType: b.linkType.slice(0, n),
-      ends: Uint32Array.from(ends),
-    });
+    const buf = pool.buffers(hi - lo, n);
+    buf.data.set(b.data.subarray(lo, hi));
+    for (let i = 0; i < n; i++) buf.offset[i] = b.offset[i] - lo;
+    buf.caplen.set(b.caplen.subarray(0, n));
+    buf.wirelen.set(b.wirelen.subarray(0, n));
+    buf.linkType.set(b.linkType.subarray(0, n));
+    buf.ends.set(ends);
+    const counted = pool.submit(buf, ends.length);
     const packets = new Uint32Array(ends.length);
     ends.forEach((e, k) => (packets[k] = e - (k === 0 ? 0 : ends[k - 1])));
     return { counted, advance: Float64Array.from(advance), packets, lastRel: Float64Array.from(lastRel) };

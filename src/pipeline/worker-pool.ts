@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { jobTransferList, type CountJob, type SegmentCount, type WorkerReply, type WorkerSetup } from './count-job.js';
+import { bufferList, createJobBuffers, type JobBuffers, type SegmentCount, type WorkerReply, type WorkerSetup } from './count-job.js';
 
 /** The automatic number of workers (analyzer.workers = 0) is capped here: merging on one thread stops scaling beyond. */
 export const MAX_AUTO_WORKERS = 8;
@@ -30,6 +30,8 @@ export class WorkerPool {
   private next = 0;
   private nextId = 0;
   private failure: Error | undefined;
+  /** Job buffers back from the workers, for the next batches. */
+  private readonly spare: JobBuffers[] = [];
 
   constructor(readonly size: number, setup: WorkerSetup) {
     for (let w = 0; w < size; w++) {
@@ -45,7 +47,10 @@ export class WorkerPool {
         if (p === undefined) return;
         pending.delete(reply.id);
         if ('error' in reply) p.reject(new Error(`counting worker ${w + 1} failed: ${reply.error}`));
-        else p.resolve(reply.segments);
+        else {
+          this.spare.push(reply.buffers);
+          p.resolve(reply.segments);
+        }
       });
       worker.on('error', (err) => fail(new Error(`counting worker ${w + 1} failed: ${err.message}`)));
       worker.on('exit', (code) => fail(new Error(`counting worker ${w + 1} exited (code ${code})`)));
@@ -54,15 +59,22 @@ export class WorkerPool {
     }
   }
 
-  /** Sends a job (its buffers move to the worker) to the next worker in turn. */
-  submit(job: Omit<CountJob, 'id'>): Promise<readonly SegmentCount[]> {
+  /** Buffers for a batch of `packets` packets in `bytes` bytes: a returned set when one is large enough. */
+  buffers(bytes: number, packets: number): JobBuffers {
+    const i = this.spare.findIndex((b) => b.data.length >= bytes && b.offset.length >= packets);
+    if (i >= 0) return this.spare.splice(i, 1)[0];
+    return createJobBuffers(Math.max(bytes, 4 << 20), Math.max(packets, 65536));
+  }
+
+  /** Sends a job (its buffers move to the worker and come back with the result) to the next worker in turn. */
+  submit(buffers: JobBuffers, segments: number): Promise<readonly SegmentCount[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const w = this.next;
     this.next = (w + 1) % this.size;
-    const full: CountJob = { ...job, id: this.nextId++ };
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending[w].set(full.id, { resolve, reject });
-      this.workers[w].postMessage(full, jobTransferList(full));
+      this.pending[w].set(id, { resolve, reject });
+      this.workers[w].postMessage({ id, segments, buffers }, bufferList(buffers));
     });
   }
 
