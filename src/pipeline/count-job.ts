@@ -23,11 +23,19 @@ export interface JobBuffers {
 export interface CountJob {
   readonly id: number;
   readonly segments: number;
+  /**
+   * Per segment, 1 when it is a whole period (it starts and ends where periods do): the worker
+   * then sends the counters' values rather than their state, which costs less to build and to merge.
+   */
+  readonly whole: Uint8Array;
   readonly buffers: JobBuffers;
 }
 
 export interface SegmentCount {
-  readonly state: PeriodCountersState;
+  /** A part of a period: its counts, to merge. */
+  readonly state?: PeriodCountersState;
+  /** A whole period: the packet counters' values (Analyzer.packetValues). */
+  readonly values?: Float64Array;
   readonly malformed: number;
 }
 

@@ -40,10 +40,16 @@ port.on('message', (job: CountJob) => {
     for (let k = 0; k < job.segments; k++) {
       const end = job.buffers.ends[k];
       const malformed = count(job.buffers, from, end);
-      const state = analyzer.periodState();
+      if (job.whole[k] === 1) {
+        const values = analyzer.packetValues();
+        transfer.push(values.buffer as ArrayBuffer);
+        segments.push({ values, malformed });
+      } else {
+        const state = analyzer.periodState();
+        transfer.push(...transferList(state));
+        segments.push({ state, malformed });
+      }
       analyzer.resetPacketCounters();
-      transfer.push(...transferList(state));
-      segments.push({ state, malformed });
       from = end;
     }
     reply = { id: job.id, segments, buffers: job.buffers };

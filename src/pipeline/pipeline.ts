@@ -19,7 +19,7 @@ import type { Counter, PeriodInfo } from '../counters/index.js';
 import type { Analyzer } from '../analyzer/analyzer.js';
 import type { Backend } from '../backend/backend.js';
 import type { WorkerPool } from './worker-pool.js';
-import type { SegmentCount } from './count-job.js';
+import type { JobBuffers, SegmentCount } from './count-job.js';
 
 /** A jump in capture time longer than this many periods is skipped, not filled. */
 export const MAX_EMPTY_PERIODS = 100_000;
@@ -55,10 +55,31 @@ export interface PipelineOptions {
    * stopped when it ends; absent = the main thread counts.
    */
   workers?: () => WorkerPool;
+  /** Workers: bytes of packets gathered into one job (default JOB_BYTES; tests use small ones). */
+  jobBytes?: number;
 }
 
 /** Jobs in flight per worker: one being counted, one waiting (bounded memory, workers never idle). */
 const JOBS_PER_WORKER = 2;
+/**
+ * A job gathers reader batches up to this many bytes (or JOB_PACKETS packets): periods that
+ * fall whole inside a job cost the main thread no merge, so jobs are several periods long.
+ */
+export const JOB_BYTES = 16 * 1024 * 1024;
+const JOB_PACKETS = 1 << 18;
+
+/** The job being filled: its buffers, and its segments so far. */
+interface OpenJob {
+  readonly buf: JobBuffers;
+  count: number;
+  bytes: number;
+  readonly ends: number[];
+  readonly advance: number[];
+  readonly lastRel: number[];
+  /** The open segment: the capture time that started it (NaN: none), its latest capture time. */
+  segAdvance: number;
+  segLast: number;
+}
 
 /** A batch handed to the workers: where its segments start and which periods they close first. */
 interface Dispatched {
@@ -111,6 +132,8 @@ export class Pipeline {
   // Workers: the end of the current period as the dispatcher sees it (ahead of periodEnd,
   // which moves when the workers' counts are merged), advanced by the same arithmetic.
   private dispatchEnd = 0;
+  private openJob: OpenJob | undefined;
+  private readonly jobBytes: number;
   private sliceClosed = 0;
   private sliceStartMs = 0;
 
@@ -127,6 +150,7 @@ export class Pipeline {
     this.counters = opts.analyzer.packetCounters;
     this.periodNs = opts.periodNs;
     this.periodsPerSlice = Math.max(1, opts.periodsPerSlice ?? PERIODS_PER_SLICE);
+    this.jobBytes = Math.max(1024, opts.jobBytes ?? JOB_BYTES);
   }
 
   /** Runs until the source ends or `stop()`; emits the last period and flushes every exporter. */
@@ -188,13 +212,15 @@ export class Pipeline {
           const batch = await Promise.race([source.next(), stopped]);
           if (batch === null) break;
           const start = performance.now();
-          if (batch.count > 0) inflight.push(this.dispatch(batch, pool));
+          const sent = batch.count > 0 ? this.dispatch(batch, pool) : undefined;
+          if (sent !== undefined) inflight.push(sent);
           this.busyMs += performance.now() - start;
           while (inflight.length >= pool.size * JOBS_PER_WORKER) await this.merge(inflight.shift() as Dispatched);
         }
       } finally {
         // Whatever was read is counted and merged, also after an input error or a stop.
         try {
+          if (this.openJob !== undefined) inflight.push(this.sendJob(pool));
           while (inflight.length > 0) await this.merge(inflight.shift() as Dispatched);
         } finally {
           for (const d of inflight) d.counted.catch(() => {});
@@ -208,8 +234,11 @@ export class Pipeline {
     return this.state;
   }
 
-  /** Cuts a batch into segments that each lie in one period, and sends it to a worker. */
-  private dispatch(b: PacketBatch, pool: WorkerPool): Dispatched {
+  /**
+   * Adds a batch to the job being filled, cut into segments that each lie in one period (the
+   * same capture clock as `countBatch`); returns the job when it is full enough to send.
+   */
+  private dispatch(b: PacketBatch, pool: WorkerPool): Dispatched | undefined {
     const n = b.count;
     const { tsSec, tsNsec } = b;
     if (!this.started) {
@@ -219,15 +248,27 @@ export class Pipeline {
       this.periodEnd = this.periodNs;
       this.dispatchEnd = this.periodNs;
     }
+    const lo = b.offset[0], hi = b.offset[n - 1] + b.caplen[n - 1];
+    let job = this.openJob;
+    let sent: Dispatched | undefined;
+    if (job !== undefined && (job.bytes + hi - lo > job.buf.data.length || job.count + n > job.buf.offset.length)) {
+      sent = this.sendJob(pool);
+      job = undefined;
+    }
+    if (job === undefined) {
+      job = { buf: pool.buffers(Math.max(this.jobBytes, hi - lo), Math.max(JOB_PACKETS, n)), count: 0, bytes: 0, ends: [], advance: [], lastRel: [], segAdvance: NaN, segLast: -Infinity };
+      this.openJob = job;
+    }
     const t0Sec = this.t0Sec, t0Nsec = this.t0Nsec, p = this.periodNs;
-    const ends: number[] = [], advance: number[] = [], lastRel: number[] = [];
+    const { ends, advance, lastRel } = job;
     let end = this.dispatchEnd;
-    let segAdvance = NaN, segLast = -Infinity;
+    let segAdvance = job.segAdvance, segLast = job.segLast;
+    const first = job.count;
     for (let i = 0; i < n; i++) {
       const rel = (tsSec[i] - t0Sec) * 1e9 + (tsNsec[i] - t0Nsec);
       if (rel >= end) {
-        if (i > 0) {
-          ends.push(i);
+        if (first + i > 0) {
+          ends.push(first + i);
           advance.push(segAdvance);
           lastRel.push(segLast);
         }
@@ -243,20 +284,35 @@ export class Pipeline {
       }
       if (rel > segLast) segLast = rel;
     }
-    ends.push(n);
-    advance.push(segAdvance);
-    lastRel.push(segLast);
     this.dispatchEnd = end;
+    job.segAdvance = segAdvance;
+    job.segLast = segLast;
     // The packets' bytes go to the worker in a buffer of their own (the reader reuses its window).
-    const lo = b.offset[0], hi = b.offset[n - 1] + b.caplen[n - 1];
-    const buf = pool.buffers(hi - lo, n);
-    buf.data.set(b.data.subarray(lo, hi));
-    for (let i = 0; i < n; i++) buf.offset[i] = b.offset[i] - lo;
-    buf.caplen.set(b.caplen.subarray(0, n));
-    buf.wirelen.set(b.wirelen.subarray(0, n));
-    buf.linkType.set(b.linkType.subarray(0, n));
-    buf.ends.set(ends);
-    const counted = pool.submit(buf, ends.length);
+    const buf = job.buf, shift = job.bytes - lo;
+    buf.data.set(b.data.subarray(lo, hi), job.bytes);
+    for (let i = 0; i < n; i++) buf.offset[first + i] = b.offset[i] + shift;
+    buf.caplen.set(b.caplen.subarray(0, n), first);
+    buf.wirelen.set(b.wirelen.subarray(0, n), first);
+    buf.linkType.set(b.linkType.subarray(0, n), first);
+    job.count += n;
+    job.bytes += hi - lo;
+    if (sent === undefined && job.bytes >= this.jobBytes * 0.75) sent = this.sendJob(pool);
+    return sent;
+  }
+
+  /** Sends the job being filled to the next worker. */
+  private sendJob(pool: WorkerPool): Dispatched {
+    const job = this.openJob!;
+    this.openJob = undefined;
+    const { ends, advance, lastRel } = job;
+    ends.push(job.count);
+    advance.push(job.segAdvance);
+    lastRel.push(job.segLast);
+    job.buf.ends.set(ends);
+    // A segment between two period ends is a whole period: the worker sends its values, no state to merge.
+    const whole = new Uint8Array(ends.length);
+    for (let k = 0; k + 1 < ends.length; k++) whole[k] = k > 0 || advance[0] === advance[0] ? 1 : 0;
+    const counted = pool.submit(job.buf, ends.length, whole);
     const packets = new Uint32Array(ends.length);
     ends.forEach((e, k) => (packets[k] = e - (k === 0 ? 0 : ends[k - 1])));
     return { counted, advance: Float64Array.from(advance), packets, lastRel: Float64Array.from(lastRel) };
@@ -264,9 +320,11 @@ export class Pipeline {
 
   /** Merges a batch's counts in order, closing the periods its segments start after. */
   private async merge(d: Dispatched): Promise<void> {
+    // REAL_TIME counts the wait for the workers too: it is processing, not input.
+    const waitFrom = performance.now();
     const segments = await d.counted;
     const { analyzer } = this.opts;
-    this.markMs = performance.now();
+    this.markMs = waitFrom;
     this.sliceClosed = 0;
     this.sliceStartMs = this.markMs;
     for (let k = 0; k < segments.length; k++) {
@@ -281,10 +339,12 @@ export class Pipeline {
           this.sliceStartMs = this.markMs;
         }
       }
-      analyzer.mergePeriodState(segments[k].state);
+      const seg = segments[k];
+      if (seg.values !== undefined) analyzer.adoptPacketValues(seg.values);
+      else analyzer.mergePeriodState(seg.state!);
       if (d.lastRel[k] > this.lastRel) this.lastRel = d.lastRel[k];
       this.own.packets += d.packets[k];
-      this.own.malformed += segments[k].malformed;
+      this.own.malformed += seg.malformed;
     }
     this.busyMs += performance.now() - this.markMs;
     this.markMs = NaN;

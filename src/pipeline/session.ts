@@ -66,6 +66,8 @@ export class Session implements RunSession {
       const pipeline = new Pipeline({
         source, analyzer, backend, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
         workers: workers > 1 ? () => new WorkerPool(workers, setup) : undefined,
+        // A job is four read windows: tiny windows in tests make many jobs of small captures.
+        jobBytes: hooks.chunkSize === undefined ? undefined : 4 * hooks.chunkSize,
       });
       return new Session(source, analyzer, backend, exporters, pipeline, periodNs);
     } catch (err) {

@@ -19,6 +19,13 @@ export function resolveWorkers(setting: number, live: boolean, fileBytes: number
   return fileBytes >= AUTO_WORKERS_MIN_BYTES ? Math.max(1, Math.min(availableParallelism(), MAX_AUTO_WORKERS)) : 1;
 }
 
+/**
+ * The worker's script, found as dist/src/<dir>/ lays files out: from dist/src/pipeline/ here, and
+ * from dist/src/cli/ in the Debian package's bundles (packaging/build-deb.sh bundles the worker
+ * to dist/src/pipeline/count-worker.js).
+ */
+const WORKER_SCRIPT = new URL('../pipeline/count-worker.js', import.meta.url);
+
 interface Pending {
   resolve: (s: readonly SegmentCount[]) => void;
   reject: (e: Error) => void;
@@ -35,7 +42,7 @@ export class WorkerPool {
 
   constructor(readonly size: number, setup: WorkerSetup) {
     for (let w = 0; w < size; w++) {
-      const worker = new Worker(new URL('./count-worker.js', import.meta.url), { workerData: setup });
+      const worker = new Worker(WORKER_SCRIPT, { workerData: setup });
       const pending = new Map<number, Pending>();
       const fail = (err: Error): void => {
         this.failure ??= err;
@@ -63,18 +70,18 @@ export class WorkerPool {
   buffers(bytes: number, packets: number): JobBuffers {
     const i = this.spare.findIndex((b) => b.data.length >= bytes && b.offset.length >= packets);
     if (i >= 0) return this.spare.splice(i, 1)[0];
-    return createJobBuffers(Math.max(bytes, 4 << 20), Math.max(packets, 65536));
+    return createJobBuffers(bytes, packets);
   }
 
   /** Sends a job (its buffers move to the worker and come back with the result) to the next worker in turn. */
-  submit(buffers: JobBuffers, segments: number): Promise<readonly SegmentCount[]> {
+  submit(buffers: JobBuffers, segments: number, whole: Uint8Array): Promise<readonly SegmentCount[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const w = this.next;
     this.next = (w + 1) % this.size;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending[w].set(id, { resolve, reject });
-      this.workers[w].postMessage({ id, segments, buffers }, bufferList(buffers));
+      this.workers[w].postMessage({ id, segments, whole, buffers }, bufferList(buffers));
     });
   }
 
