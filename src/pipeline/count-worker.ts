@@ -10,16 +10,16 @@ import { decodePacket } from '../decode/packet-decoder.js';
 import { PacketSummary } from '../decode/packet-summary.js';
 import { transferList } from '../counters/counter-state.js';
 import type { Config } from '../config/schema.js';
-import { bufferList, type CountJob, type JobBuffers, type SegmentCount, type WorkerReply, type WorkerSetup } from './count-job.js';
+import type { CountJob, JobSlot, SegmentCount, WorkerReply, WorkerSetup } from './count-job.js';
 
-const setup = workerData as WorkerSetup;
+const setup = workerData as WorkerSetup & { slots: JobSlot[] };
 const analyzer = new Analyzer(setup.cfg as Config, setup.series, { counters: setup.counters });
 const counters = analyzer.packetCounters;
 const summary = new PacketSummary();
 const port = parentPort!;
 
 /** The per-packet loop, as Pipeline.countBatch without the clock; returns the malformed packets. */
-function count(job: JobBuffers, from: number, to: number): number {
+function count(job: JobSlot, from: number, to: number): number {
   const { data, offset, caplen, wirelen, linkType } = job;
   const nc = counters.length;
   let malformed = 0;
@@ -38,8 +38,9 @@ port.on('message', (job: CountJob) => {
     const segments: SegmentCount[] = [];
     let from = 0;
     for (let k = 0; k < job.segments; k++) {
-      const end = job.buffers.ends[k];
-      const malformed = count(job.buffers, from, end);
+      const slot = setup.slots[job.slot];
+      const end = slot.ends[k];
+      const malformed = count(slot, from, end);
       if (job.whole[k] === 1) {
         const values = analyzer.packetValues();
         transfer.push(values.buffer as ArrayBuffer);
@@ -52,8 +53,7 @@ port.on('message', (job: CountJob) => {
       analyzer.resetPacketCounters();
       from = end;
     }
-    reply = { id: job.id, segments, buffers: job.buffers };
-    transfer.push(...bufferList(job.buffers));
+    reply = { id: job.id, segments };
   } catch (err) {
     reply = { id: job.id, error: (err as Error).stack ?? String(err) };
     transfer.length = 0;

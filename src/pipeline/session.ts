@@ -65,7 +65,7 @@ export class Session implements RunSession {
       const setup = { cfg, series: source.name, counters: hooks.counters ?? [] };
       const pipeline = new Pipeline({
         source, analyzer, backend, periodNs, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
-        workers: workers > 1 ? () => new WorkerPool(workers, setup) : undefined,
+        workers: workers > 1 ? (slotBytes, slotPackets) => new WorkerPool(workers, setup, slotBytes, slotPackets) : undefined,
         // A job is four read windows: tiny windows in tests make many jobs of small captures.
         jobBytes: hooks.chunkSize === undefined ? undefined : 4 * hooks.chunkSize,
       });
