@@ -12,6 +12,11 @@ import { createJobSlot, type JobSlot, type SegmentCount, type WorkerReply, type 
 export const MAX_AUTO_WORKERS = 8;
 /** With analyzer.workers = 0, a capture file smaller than this is counted on the main thread (starting threads costs more). */
 export const AUTO_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
+/**
+ * With analyzer.workers = 0, machines with fewer cores count on the main thread: on 2 cores the
+ * workers' extra work (copying, merging, starting) ate the gain (docs/performance.md).
+ */
+export const AUTO_WORKERS_MIN_CORES = 4;
 /** Jobs in flight per worker: one being counted, one waiting (bounded memory, workers never idle). */
 export const JOBS_PER_WORKER = 2;
 
@@ -19,7 +24,8 @@ export const JOBS_PER_WORKER = 2;
 export function resolveWorkers(setting: number, live: boolean, fileBytes: number): number {
   if (live) return 1;
   if (setting > 0) return setting;
-  return fileBytes >= AUTO_WORKERS_MIN_BYTES ? Math.max(1, Math.min(availableParallelism(), MAX_AUTO_WORKERS)) : 1;
+  const cores = availableParallelism();
+  return fileBytes >= AUTO_WORKERS_MIN_BYTES && cores >= AUTO_WORKERS_MIN_CORES ? Math.min(cores, MAX_AUTO_WORKERS) : 1;
 }
 
 /**
