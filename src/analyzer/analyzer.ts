@@ -142,6 +142,14 @@ export class Analyzer {
     for (const { name, counter } of this.counters) this.counterByName.set(name, counter);
   }
 
+  /**
+   * Packet counters that cannot hand out a period state (counters/counter-state.ts), by class
+   * name: while there are any, the packets cannot be counted in worker threads.
+   */
+  statelessPacketCounters(): string[] {
+    return this.packetCounters.filter((c) => c.state === undefined || c.merge === undefined).map((c) => c.constructor.name);
+  }
+
   /** Names of the computed counters. */
   counterNames(): string[] {
     return this.counters.map((c) => c.name);
