@@ -134,6 +134,18 @@ test('workers: a truncated last record and a corrupt record are reported as with
   const counted = badRun.records.reduce((s: number, r) => s + (r as { counters: { PKTS: number } }).counters.PKTS, 0);
   assert.equal(counted, 2000, 'every packet read before the error is in the records');
   assert.equal((badRun.records.at(-1) as { partial: boolean }).partial, true);
+  // pcapng: the 2001st packet block's length made impossible (not a multiple of 4).
+  const ng = writePcapng([{ interfaces: [{ linkType: 1 }], blocks: generated().slice(0, 3000).map((p) => ({ kind: 'epb', interfaceId: 0, packet: p })) }]);
+  const view = new DataView(ng.buffer, ng.byteOffset);
+  let o = 0, epbs = 0;
+  while (epbs < 2000 || view.getUint32(o, true) !== 6) {
+    if (view.getUint32(o, true) === 6) epbs++;
+    o += view.getUint32(o + 4, true);
+  }
+  view.setUint32(o + 4, 13, true);
+  const ngRun = await assertSameForWorkers(tempFile('bad.pcapng', ng), 'corrupt pcapng', '100ms', 4096);
+  assert.match(ngRun.error ?? '', /bad pcapng block length 13/);
+  assert.equal(ngRun.packets, 2000);
 });
 
 test('workers: stop() ends the run cleanly, every packet counted is in the records', async () => {
