@@ -6,6 +6,7 @@
  *   npm run bench:run -- [CAPTURE] --compare N
  *   npm run bench:run -- [CAPTURE] --context N
  *   npm run bench:run -- [CAPTURE] --influxdb
+ *   npm run bench:run -- [CAPTURE] --workers 1,2[,N...]
  * CAPTURE defaults to bench/data/mixed-5m.pcap (generated if absent); --stats to NetSpot's ten
  * statistics (`all`: every statistic, PERF included). Each side runs three times as a fresh
  * process (the first run warms the page cache); the best run is reported with its peak RSS,
@@ -16,18 +17,24 @@
  * against 0 (no per-packet top talkers), N alternating pairs.
  * --influxdb compares file output alone with file output plus the InfluxDB exporter (data and
  * alarms) writing to a private influxd (Debian's influxdb), runs alternating.
+ * --workers runs `netspot run --workers N` for each N (default: 1 alone), each against the C
+ * loop run right after it, and reports the CPU time and the load average (a shared machine).
  */
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETSPOT_STATS, statNames } from '../src/stats/index.js';
 import { Influxd } from '../test/support/servers.js';
 
-function parseArgs(argv: string[]): { capture: string; stats: string[]; compare: number; context: number; influxdb: boolean } {
-  const out = { capture: 'bench/data/mixed-5m.pcap', stats: [...NETSPOT_STATS], compare: 0, context: 0, influxdb: false };
+function parseArgs(argv: string[]): { capture: string; stats: string[]; compare: number; context: number; influxdb: boolean; workers: number[] } {
+  const out = { capture: 'bench/data/mixed-5m.pcap', stats: [...NETSPOT_STATS], compare: 0, context: 0, influxdb: false, workers: [1] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--stats') out.stats = statList(argv[++i]);
+    else if (argv[i] === '--workers') {
+      out.workers = (argv[++i] ?? '').split(',').map(Number);
+      if (out.workers.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`--workers: expected positive integers separated by commas, got ${argv[i]}`);
+    }
     else if (argv[i] === '--influxdb') out.influxdb = true;
     else if (argv[i] === '--compare') {
       out.compare = Number(argv[++i]);
@@ -35,7 +42,7 @@ function parseArgs(argv: string[]): { capture: string; stats: string[]; compare:
     } else if (argv[i] === '--context') {
       out.context = Number(argv[++i]);
       if (!Number.isInteger(out.context) || out.context < 1) throw new Error(`--context: expected a positive integer, got ${argv[i]}`);
-    } else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]} (expected --stats, --compare, --context, --influxdb)`);
+    } else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]} (expected --stats, --compare, --context, --influxdb, --workers)`);
     else out.capture = argv[i];
   }
   return out;
@@ -141,43 +148,38 @@ function main(): void {
   if (!existsSync(small)) sh(process.execPath, ['dist/bench/gen-capture.js', '--packets', '1000000', '--duration', '60', '--out', small]);
   console.log(`capture ${capture}: ${(statSync(capture).size / 1e9).toFixed(2)} GB`);
 
-  const smallRun = netspotRun(small);
-  // Alarm context (analyzer.context_top, default 5) against none (0: no per-packet top
-  // talkers), alternated so that a busy machine slows both alike; packets per CPU second
-  // (user + system) are less sensitive than the wall clock to other work on a shared machine.
-  let best = { pps: 0, rss: 0, cpu: 0, summary: '' };
-  let bestNoContext = { pps: 0, rss: 0, cpu: 0, summary: '' };
-  let bestCpu = 0, bestCpuNoContext = 0;
-  const packets = 5_000_000;
-  for (let i = 1; i <= 3; i++) {
-    const r = netspotRun(capture);
-    console.log(`netspot run ${i}: ${r.summary} | ${(packets / r.cpu / 1e6).toFixed(2)} Mpkt per CPU s | peak RSS ${r.rss} MiB`);
-    if (r.pps > best.pps) best = r;
-    bestCpu = Math.max(bestCpu, packets / r.cpu);
-    const n = netspotRun(capture, args.stats, ['--analyzer.context_top', '0']);
-    console.log(`netspot run ${i}, context_top 0: ${n.summary} | ${(packets / n.cpu / 1e6).toFixed(2)} Mpkt per CPU s | peak RSS ${n.rss} MiB`);
-    if (n.pps > bestNoContext.pps) bestNoContext = n;
-    bestCpuNoContext = Math.max(bestCpuNoContext, packets / n.cpu);
-  }
-
+  const smallRun = netspotRun(small, args.stats, ['-w', String(Math.max(...args.workers))]);
   let c = NaN;
   const cBin = 'bench/data/pcap-loop';
-  if (spawnSync('gcc', ['-O2', '-o', cBin, 'bench/c/pcap-loop.c', '-lpcap'], { stdio: 'inherit' }).status === 0) {
+  const haveC = spawnSync('gcc', ['-O2', '-o', cBin, 'bench/c/pcap-loop.c', '-lpcap'], { stdio: 'inherit' }).status === 0;
+  if (!haveC) console.log('C loop: gcc or libpcap-dev missing, skipped');
+  const cRun = (): number => {
+    const line = sh(cBin, [capture]).stdout.split('\n')[0];
+    console.log(`  C loop: ${line}`);
+    const m = / ([\d.]+) Mpkt\/s/.exec(line);
+    return m === null ? NaN : Number(m[1]) * 1e6;
+  };
+  const results: string[] = [];
+  for (const w of args.workers) {
+    let best = { pps: 0, rss: 0, cpu: 0, summary: '' };
+    let bestC = 0;
     for (let i = 1; i <= 3; i++) {
-      const line = sh(cBin, [capture]).stdout.split('\n')[0];
-      console.log(`C loop run ${i}: ${line}`);
-      const m = / ([\d.]+) Mpkt\/s/.exec(line);
-      if (m !== null) c = Math.max(Number.isNaN(c) ? 0 : c, Number(m[1]) * 1e6);
+      const load = loadavg()[0].toFixed(1);
+      const r = netspotRun(capture, args.stats, ['-w', String(w)]);
+      console.log(`netspot run --workers ${w}, run ${i} (load average ${load}): ${r.summary} | peak RSS ${r.rss} MiB | cpu ${r.cpu} s`);
+      if (r.pps > best.pps) best = r;
+      if (haveC) bestC = Math.max(bestC, cRun());
     }
-  } else console.log('C loop: gcc or libpcap-dev missing, skipped');
-
+    c = Math.max(Number.isNaN(c) ? 0 : c, bestC);
+    results.push(
+      `--workers ${w}: ${(best.pps / 1e6).toFixed(2)} Mpkt/s (best of 3), CPU ${best.cpu.toFixed(2)} s, peak RSS ${best.rss} MiB; ` +
+        `C loop beside it ${(bestC / 1e6).toFixed(2)} Mpkt/s: netspot at ${((best.pps / bestC) * 100).toFixed(0)}% of C`,
+    );
+  }
   console.log(
-    `\nnetspot run (${args.stats.length} statistics, 1 s periods, file output): ${(best.pps / 1e6).toFixed(2)} Mpkt/s (best of 3), ` +
-      `peak RSS ${best.rss} MiB (${smallRun.rss} MiB on a 1M-packet capture)\n` +
-      `C libpcap loop: ${(c / 1e6).toFixed(2)} Mpkt/s; netspot at ${((best.pps / c) * 100).toFixed(0)}% of C\n` +
-      `without alarm context (--analyzer.context_top 0): ${(bestNoContext.pps / 1e6).toFixed(2)} Mpkt/s; ` +
-      `the context costs ${((1 - best.pps / bestNoContext.pps) * 100).toFixed(1)}% of the rate; per CPU second ` +
-      `${(bestCpu / 1e6).toFixed(2)} vs ${(bestCpuNoContext / 1e6).toFixed(2)} Mpkt (${((1 - bestCpu / bestCpuNoContext) * 100).toFixed(1)}%)`,
+    `\nnetspot run (${args.stats.length} statistics, 1 s periods, file output), capture ${capture}, load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')}:\n` +
+      results.map((r) => `  ${r}`).join('\n') +
+      `\n  peak RSS on a 1M-packet capture (--workers ${Math.max(...args.workers)}): ${smallRun.rss} MiB; best C loop ${(c / 1e6).toFixed(2)} Mpkt/s`,
   );
 }
 

@@ -14,6 +14,9 @@ import { COUNTER_STATE_VERSION, type PeriodCountersState } from '../counters/cou
 
 export type { PeriodResult } from '../backend/backend.js';
 
+/** What packet counters are read with (they do not look at it). */
+const NO_PERIOD: PeriodInfo = { sourceSeconds: 0, partial: false, realSeconds: 0, dropped: 0, received: 0 };
+
 export interface AnalyzerOptions {
   /** Counters to compute even if no loaded statistic needs them. */
   counters?: readonly string[];
@@ -55,6 +58,10 @@ export class Analyzer {
   lastState: PeriodCountersState | undefined;
   /** With `keepState`: what the pipeline said of that period (times, capture drops). */
   lastPeriod: PeriodInfo | undefined;
+  private readonly counterByName = new Map<string, Counter>();
+  /** Packet counter values of a whole period counted elsewhere (adoptPacketValues), for the next endPeriod. */
+  private adopted: Float64Array | undefined;
+  private mergedSinceEnd = false;
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
     this.keepState = options.keepState === true;
@@ -96,6 +103,7 @@ export class Analyzer {
       this.closedTalkers = new TopTalkers(top);
       this.talkersSlot = this.packetCounters.push(this.talkers) - 1;
     }
+    this.indexCounters();
   }
 
   /**
@@ -107,6 +115,33 @@ export class Analyzer {
       version: COUNTER_STATE_VERSION,
       entries: this.stateful.map(({ names, counter }) => ({ names, state: counter.state!() })),
     };
+  }
+
+  /** Names of the packet counters, in the order of `packetValues`. */
+  packetCounterNames(): string[] {
+    return this.stateful.flatMap((e) => e.names);
+  }
+
+  /**
+   * The packet counters' values (in `packetCounterNames` order): what a worker hands over for
+   * a segment that is a whole period, cheaper than its state. Packet counters do not read the
+   * period information.
+   */
+  packetValues(): Float64Array {
+    const names = this.packetCounterNames();
+    const out = new Float64Array(names.length);
+    names.forEach((name, i) => (out[i] = this.counterByName.get(name)!.value(NO_PERIOD)));
+    return out;
+  }
+
+  /**
+   * The next `endPeriod` reads these packet counter values (`packetValues` of an analyzer
+   * that counted the whole period) instead of its own counters, which must be untouched.
+   */
+  adoptPacketValues(values: Float64Array): void {
+    if (this.mergedSinceEnd || this.adopted !== undefined) throw new Error('analyzer: whole-period values adopted over counts of the same period');
+    if (values.length !== this.packetCounterNames().length) throw new TypeError(`analyzer: ${values.length} packet counter values, expected ${this.packetCounterNames().length}`);
+    this.adopted = values;
   }
 
   /** Starts a new period for the packet counters alone (after `periodState`, in a worker). */
@@ -130,6 +165,20 @@ export class Analyzer {
       throw new TypeError(`counter state for counters ${list(state.entries)} does not match this analyzer's ${list(mine)}`);
     }
     state.entries.forEach((e, i) => mine[i].counter.merge!(e.state));
+    this.mergedSinceEnd = true;
+  }
+
+  /** Counters by name (filled once the constructor has listed them). */
+  private indexCounters(): void {
+    for (const { name, counter } of this.counters) this.counterByName.set(name, counter);
+  }
+
+  /**
+   * Packet counters that cannot hand out a period state (counters/counter-state.ts), by class
+   * name: while there are any, the packets cannot be counted in worker threads.
+   */
+  statelessPacketCounters(): string[] {
+    return this.packetCounters.filter((c) => c.state === undefined || c.merge === undefined).map((c) => c.constructor.name);
   }
 
   /** Names of the computed counters. */
@@ -153,6 +202,12 @@ export class Analyzer {
       counters[name] = counter.value(period);
       counter.reset();
     }
+    if (this.adopted !== undefined) {
+      const values = this.adopted;
+      this.packetCounterNames().forEach((name, i) => (counters[name] = values[i]));
+      this.adopted = undefined;
+    }
+    this.mergedSinceEnd = false;
     this.sumTable?.reset();
     const values = statValues(this.stats, counters);
     const closed = this.talkers;

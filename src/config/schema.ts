@@ -90,7 +90,7 @@ export const AnalyzerSchema = Type.Object(
     workers: Type.Integer({
       default: 0, minimum: 0, maximum: 256,
       description: 'capture files: threads that decode and count (1 = the main thread alone; 0 = one per core, at most 8, ' +
-        'for files of 16 MiB or more, else 1); the records do not depend on it (REAL_TIME and PERF aside); live capture: always 1',
+        'on machines of 4 cores or more for files of 16 MiB or more, else 1); the records do not depend on it (REAL_TIME and PERF aside); live capture: always 1',
       expected: 'an integer from 0 to 256',
     }),
   },

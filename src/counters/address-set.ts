@@ -82,8 +82,10 @@ export class AddressSet {
     n = 0;
     for (let o = 0; o < this.v6.length; o += V6_SLOT) {
       if (this.v6[o] !== gen) continue;
-      v6.set(this.v6.subarray(o + 1, o + 5), n);
-      n += 4;
+      v6[n++] = this.v6[o + 1];
+      v6[n++] = this.v6[o + 2];
+      v6[n++] = this.v6[o + 3];
+      v6[n++] = this.v6[o + 4];
     }
     return { v4, v6 };
   }
@@ -91,6 +93,12 @@ export class AddressSet {
   /** Adds an IPv4 address given as one word. */
   addIPv4(addr: number): void {
     this.addV4(addr >>> 0);
+  }
+
+  /** Adds an address given as four words (an IPv4-mapped one goes to the IPv4 table, as with `add`). */
+  addWords(w0: number, w1: number, w2: number, w3: number): void {
+    if (w0 === 0 && w1 === 0 && w2 === 0xffff) this.addV4(w3);
+    else this.addV6(w0, w1, w2, w3);
   }
 
   clear(): void {

@@ -164,8 +164,7 @@ export class ContactSet {
     const l = this.long;
     for (let o = 0; o < l.length; o += LONG) {
       if (l[o] !== gen) continue;
-      out.set(l.subarray(o + 1, o + 9), n);
-      n += 8;
+      for (let w = 1; w <= 8; w++) out[n++] = l[o + w];
     }
     return out;
   }

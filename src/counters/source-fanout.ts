@@ -100,8 +100,10 @@ export class SourceFanOut implements Counter {
     if (state.kind !== 'contacts') throw stateMismatch('a fan-out counter', state);
     const c = state.contacts, s = new Uint32Array(4), t = new Uint32Array(4);
     for (let o = 0; o + 8 <= c.length; o += 8) {
-      s.set(c.subarray(o, o + 4));
-      t.set(c.subarray(o + 4, o + 8));
+      for (let w = 0; w < 4; w++) {
+        s[w] = c[o + w];
+        t[w] = c[o + 4 + w];
+      }
       if (this.contacts.add(s, t)) this.sources.increment(s);
     }
     this.contacts.overflow += state.contactOverflow;

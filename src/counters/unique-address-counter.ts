@@ -19,11 +19,8 @@ export class UniqueAddressCounter implements Counter {
   merge(state: CounterState): void {
     if (state.kind !== 'addresses') throw stateMismatch('a distinct-address counter', state);
     for (let i = 0; i < state.v4.length; i++) this.set.addIPv4(state.v4[i]);
-    const w = new Uint32Array(4);
-    for (let o = 0; o + 4 <= state.v6.length; o += 4) {
-      w.set(state.v6.subarray(o, o + 4));
-      this.set.add(w);
-    }
+    const v6 = state.v6;
+    for (let o = 0; o + 4 <= v6.length; o += 4) this.set.addWords(v6[o], v6[o + 1], v6[o + 2], v6[o + 3]);
   }
   reset(): void {
     this.set.clear();

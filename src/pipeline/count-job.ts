@@ -1,13 +1,16 @@
 /**
- * What the main thread and a counting worker (`count-worker.ts`) exchange: a batch of packets
- * (its bytes and per-packet arrays, moved, not copied, by `postMessage`) cut into segments that
- * each lie in one period, and back each segment's counter state (counters/counter-state.ts).
+ * What the main thread and a counting worker (`count-worker.ts`) exchange. Packets travel in
+ * job slots of shared memory (SharedArrayBuffer), allocated once per run: the main thread copies
+ * a job's packets into a free slot and posts only the slot's number and the job's segments
+ * (each lies in one period); the worker answers each segment's counter state
+ * (counters/counter-state.ts), or its values when it is a whole period, and the slot is free
+ * again. Moving buffers instead (transfer) made V8 see 16 MiB of new external memory per job
+ * and collect garbage for it.
  */
 import type { PeriodCountersState } from '../counters/counter-state.js';
 
-/** Packets to count: `data` holds them at `offset[i]`, `caplen[i]` bytes; segments end at `ends[k]`. */
-export interface CountJob {
-  readonly id: number;
+/** One job slot: packet i at `data[offset[i]]`, `caplen[i]` bytes; segment k ends at `ends[k]`. */
+export interface JobSlot {
   readonly data: Uint8Array;
   readonly offset: Uint32Array;
   readonly caplen: Uint32Array;
@@ -17,8 +20,22 @@ export interface CountJob {
   readonly ends: Uint32Array;
 }
 
+export interface CountJob {
+  readonly id: number;
+  readonly slot: number;
+  readonly segments: number;
+  /**
+   * Per segment, 1 when it is a whole period (it starts and ends where periods do): the worker
+   * then sends the counters' values rather than their state, which costs less to build and to merge.
+   */
+  readonly whole: Uint8Array;
+}
+
 export interface SegmentCount {
-  readonly state: PeriodCountersState;
+  /** A part of a period: its counts, to merge. */
+  readonly state?: PeriodCountersState;
+  /** A whole period: the packet counters' values (Analyzer.packetValues). */
+  readonly values?: Float64Array;
   readonly malformed: number;
 }
 
@@ -26,7 +43,7 @@ export type WorkerReply =
   | { readonly id: number; readonly segments: readonly SegmentCount[] }
   | { readonly id: number; readonly error: string };
 
-/** What a worker is started with: enough to build the same packet counters as the main analyzer. */
+/** What a worker is started with: the same packet counters as the main analyzer, and the slots. */
 export interface WorkerSetup {
   /** The run's configuration (the worker reads analyzer.stats). */
   readonly cfg: unknown;
@@ -34,7 +51,15 @@ export interface WorkerSetup {
   readonly counters: readonly string[];
 }
 
-/** The buffers a job moves to its worker. */
-export function jobTransferList(job: CountJob): ArrayBuffer[] {
-  return [job.data, job.offset, job.caplen, job.wirelen, job.linkType, job.ends].map((a) => a.buffer as ArrayBuffer);
+/** A slot of `bytes` bytes for `packets` packets, in shared memory. */
+export function createJobSlot(bytes: number, packets: number): JobSlot {
+  const shared = (n: number): SharedArrayBuffer => new SharedArrayBuffer(n);
+  return {
+    data: new Uint8Array(shared(bytes)),
+    offset: new Uint32Array(shared(4 * packets)),
+    caplen: new Uint32Array(shared(4 * packets)),
+    wirelen: new Uint32Array(shared(4 * packets)),
+    linkType: new Uint16Array(shared(2 * packets)),
+    ends: new Uint32Array(shared(4 * packets)),
+  };
 }

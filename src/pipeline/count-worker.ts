@@ -10,16 +10,16 @@ import { decodePacket } from '../decode/packet-decoder.js';
 import { PacketSummary } from '../decode/packet-summary.js';
 import { transferList } from '../counters/counter-state.js';
 import type { Config } from '../config/schema.js';
-import type { CountJob, SegmentCount, WorkerReply, WorkerSetup } from './count-job.js';
+import type { CountJob, JobSlot, SegmentCount, WorkerReply, WorkerSetup } from './count-job.js';
 
-const setup = workerData as WorkerSetup;
+const setup = workerData as WorkerSetup & { slots: JobSlot[] };
 const analyzer = new Analyzer(setup.cfg as Config, setup.series, { counters: setup.counters });
 const counters = analyzer.packetCounters;
 const summary = new PacketSummary();
 const port = parentPort!;
 
 /** The per-packet loop, as Pipeline.countBatch without the clock; returns the malformed packets. */
-function count(job: CountJob, from: number, to: number): number {
+function count(job: JobSlot, from: number, to: number): number {
   const { data, offset, caplen, wirelen, linkType } = job;
   const nc = counters.length;
   let malformed = 0;
@@ -37,12 +37,20 @@ port.on('message', (job: CountJob) => {
   try {
     const segments: SegmentCount[] = [];
     let from = 0;
-    for (const end of job.ends) {
-      const malformed = count(job, from, end);
-      const state = analyzer.periodState();
+    for (let k = 0; k < job.segments; k++) {
+      const slot = setup.slots[job.slot];
+      const end = slot.ends[k];
+      const malformed = count(slot, from, end);
+      if (job.whole[k] === 1) {
+        const values = analyzer.packetValues();
+        transfer.push(values.buffer as ArrayBuffer);
+        segments.push({ values, malformed });
+      } else {
+        const state = analyzer.periodState();
+        transfer.push(...transferList(state));
+        segments.push({ state, malformed });
+      }
       analyzer.resetPacketCounters();
-      transfer.push(...transferList(state));
-      segments.push({ state, malformed });
       from = end;
     }
     reply = { id: job.id, segments };

@@ -37,6 +37,8 @@ export class Session implements RunSession {
     readonly exporters: readonly Exporter[],
     readonly pipeline: Pipeline,
     readonly periodNs: number,
+    /** Threads that count the packets (1: the main thread). */
+    readonly workers: number,
   ) {}
 
   static async open(cfg: Config, hooks: SessionHooks = {}): Promise<Session> {
@@ -61,15 +63,27 @@ export class Session implements RunSession {
       for (const e of exporters) files.push(...(e.outputFiles?.(source.name) ?? []));
       await refuseSharedFiles(files);
       for (const e of exporters) await e.start(source.name);
+      let workers = resolveWorkers(cfg.analyzer.workers, source.live, source.stats().bytesTotal);
       // exporter.nats publishes the main analyzer's whole period state: one thread counts, so
       // that no period reaches it as worker values without their state.
-      const workers = cfg.exporter.nats.url !== '' ? 1 : resolveWorkers(cfg.analyzer.workers, source.live, source.stats().bytesTotal);
+      if (cfg.exporter.nats.url !== '') workers = 1;
+      const stateless = analyzer.statelessPacketCounters();
+      if (workers > 1 && stateless.length > 0) {
+        // Counts that cannot be merged would be lost in the workers: one thread keeps them whole.
+        // Said only when workers were asked for; the automatic choice falls back silently.
+        if (cfg.analyzer.workers > 1) {
+          hooks.onWarning?.(`analyzer.workers ${cfg.analyzer.workers}: counting in one thread, ${stateless.join(', ')} cannot merge counts across threads`);
+        }
+        workers = 1;
+      }
       const setup = { cfg, series: source.name, counters: hooks.counters ?? [] };
       const pipeline = new Pipeline({
         source, analyzer, backend, periodNs, align: cfg.analyzer.align, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
-        workers: workers > 1 ? () => new WorkerPool(workers, setup) : undefined,
+        workers: workers > 1 ? (slotBytes, slotPackets) => new WorkerPool(workers, setup, slotBytes, slotPackets) : undefined,
+        // A job is four read windows: tiny windows in tests make many jobs of small captures.
+        jobBytes: hooks.chunkSize === undefined ? undefined : 4 * hooks.chunkSize,
       });
-      return new Session(source, analyzer, backend, exporters, pipeline, periodNs);
+      return new Session(source, analyzer, backend, exporters, pipeline, periodNs, workers);
     } catch (err) {
       await Promise.allSettled(exporters.map((e) => e.close()));
       await source.close();

@@ -1,25 +1,42 @@
 /**
- * The counting workers of a file run (`--workers N`): jobs go to the workers in turn, and
- * their results come back as promises the pipeline awaits in submission order. A worker that
- * fails (an exception, an exit) fails its pending jobs with a message naming it.
+ * The counting workers of a file run (`--workers N`) and their job slots: jobs go to the
+ * workers in turn, and their results come back as promises the pipeline awaits in submission
+ * order. A worker that fails (an exception, an exit) fails its pending jobs with a message
+ * naming it.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { jobTransferList, type CountJob, type SegmentCount, type WorkerReply, type WorkerSetup } from './count-job.js';
+import { createJobSlot, type JobSlot, type SegmentCount, type WorkerReply, type WorkerSetup } from './count-job.js';
 
 /** The automatic number of workers (analyzer.workers = 0) is capped here: merging on one thread stops scaling beyond. */
 export const MAX_AUTO_WORKERS = 8;
 /** With analyzer.workers = 0, a capture file smaller than this is counted on the main thread (starting threads costs more). */
 export const AUTO_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
+/**
+ * With analyzer.workers = 0, machines with fewer cores count on the main thread: on 2 cores the
+ * workers' extra work (copying, merging, starting) ate the gain (docs/performance.md).
+ */
+export const AUTO_WORKERS_MIN_CORES = 4;
+/** Jobs in flight per worker: one being counted, one waiting (bounded memory, workers never idle). */
+export const JOBS_PER_WORKER = 2;
 
 /** The counting threads a run uses: 1 = the main thread alone (live sources: always 1 for now). */
 export function resolveWorkers(setting: number, live: boolean, fileBytes: number): number {
   if (live) return 1;
   if (setting > 0) return setting;
-  return fileBytes >= AUTO_WORKERS_MIN_BYTES ? Math.max(1, Math.min(availableParallelism(), MAX_AUTO_WORKERS)) : 1;
+  const cores = availableParallelism();
+  return fileBytes >= AUTO_WORKERS_MIN_BYTES && cores >= AUTO_WORKERS_MIN_CORES ? Math.min(cores, MAX_AUTO_WORKERS) : 1;
 }
 
+/**
+ * The worker's script, found as dist/src/<dir>/ lays files out: from dist/src/pipeline/ here, and
+ * from dist/src/cli/ in the Debian package's bundles (packaging/build-deb.sh bundles the worker
+ * to dist/src/pipeline/count-worker.js).
+ */
+const WORKER_SCRIPT = new URL('../pipeline/count-worker.js', import.meta.url);
+
 interface Pending {
+  slot: number;
   resolve: (s: readonly SegmentCount[]) => void;
   reject: (e: Error) => void;
 }
@@ -27,13 +44,21 @@ interface Pending {
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly pending: Array<Map<number, Pending>> = [];
+  /** Every job in flight has a slot, and so has the job being filled. */
+  readonly slots: JobSlot[] = [];
+  private readonly free: number[] = [];
   private next = 0;
   private nextId = 0;
   private failure: Error | undefined;
 
-  constructor(readonly size: number, setup: WorkerSetup) {
+  /** `slotBytes` and `slotPackets`: the largest job. */
+  constructor(readonly size: number, setup: WorkerSetup, readonly slotBytes: number, readonly slotPackets: number) {
+    for (let i = 0; i < size * JOBS_PER_WORKER + 1; i++) {
+      this.slots.push(createJobSlot(slotBytes, slotPackets));
+      this.free.push(i);
+    }
     for (let w = 0; w < size; w++) {
-      const worker = new Worker(new URL('./count-worker.js', import.meta.url), { workerData: setup });
+      const worker = new Worker(WORKER_SCRIPT, { workerData: { ...setup, slots: this.slots } });
       const pending = new Map<number, Pending>();
       const fail = (err: Error): void => {
         this.failure ??= err;
@@ -44,6 +69,7 @@ export class WorkerPool {
         const p = pending.get(reply.id);
         if (p === undefined) return;
         pending.delete(reply.id);
+        this.free.push(p.slot);
         if ('error' in reply) p.reject(new Error(`counting worker ${w + 1} failed: ${reply.error}`));
         else p.resolve(reply.segments);
       });
@@ -54,21 +80,31 @@ export class WorkerPool {
     }
   }
 
-  /** Sends a job (its buffers move to the worker) to the next worker in turn. */
-  submit(job: Omit<CountJob, 'id'>): Promise<readonly SegmentCount[]> {
+  freeSlots(): number {
+    return this.free.length;
+  }
+
+  /** A free slot's number (the caller keeps at most size × JOBS_PER_WORKER jobs in flight, so there is one). */
+  takeSlot(): number {
+    const slot = this.free.pop();
+    if (slot === undefined) throw new Error('worker pool: no free job slot');
+    return slot;
+  }
+
+  /** Sends the job in `slot` to the next worker in turn; the slot is free again when it answers. */
+  submit(slot: number, segments: number, whole: Uint8Array): Promise<readonly SegmentCount[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const w = this.next;
     this.next = (w + 1) % this.size;
-    const full: CountJob = { ...job, id: this.nextId++ };
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending[w].set(full.id, { resolve, reject });
-      this.workers[w].postMessage(full, jobTransferList(full));
+      this.pending[w].set(id, { slot, resolve, reject });
+      this.workers[w].postMessage({ id, slot, segments, whole });
     });
   }
 
   async close(): Promise<void> {
-    const ended = new Error('counting workers stopped');
-    this.failure ??= ended;
+    this.failure ??= new Error('counting workers stopped');
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../src/config/load.js';
+import { configKeys, loadConfig } from '../../src/config/load.js';
 import { Analyzer } from '../../src/analyzer/analyzer.js';
 import { counterDefs, type PeriodInfo } from '../../src/counters/index.js';
 import { transferList, type PeriodCountersState } from '../../src/counters/counter-state.js';
@@ -24,8 +24,11 @@ import * as B from '../support/packet-builder.js';
 const PERIOD: PeriodInfo = { sourceSeconds: 1, partial: false, realSeconds: 0, dropped: 0, received: 0 };
 const ALL_COUNTERS = counterDefs.map((d) => d.name);
 
+/** The alarm context's top talkers (where the build has them) do not merge yet: left out. */
+const MERGEABLE_ONLY: Array<[string, unknown]> = configKeys().some((k) => k.key === 'analyzer.context_top') ? [['analyzer.context_top', 0]] : [];
+
 async function analyzer(): Promise<Analyzer> {
-  const cfg = await loadConfig({ overrides: [['analyzer.stats', ['R_SYN']]] });
+  const cfg = await loadConfig({ overrides: [['analyzer.stats', ['R_SYN']], ...MERGEABLE_ONLY] });
   return new Analyzer(cfg, 'test', { counters: ALL_COUNTERS });
 }
 
@@ -128,6 +131,12 @@ test('counter state: a merged fan-out table stays within its bound and reports w
   const again = new SourceFanOut(FanOutKind.Addresses, 100);
   again.merge(full.state());
   assert.equal(again.contacts.overflow, 60);
+});
+
+test('counter state: every packet counter of the registry hands out a state and merges one', async () => {
+  const a = await analyzer();
+  assert.ok(a.packetCounters.length >= 6, `${a.packetCounters.length} packet counters`);
+  assert.deepEqual(a.statelessPacketCounters(), []);
 });
 
 test('counter state: a state of other counters or another version is refused with a clear error', async () => {

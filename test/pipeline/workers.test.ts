@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../src/config/load.js';
+import { configKeys, loadConfig } from '../../src/config/load.js';
 import { Session } from '../../src/pipeline/session.js';
 import { counterDefs } from '../../src/counters/index.js';
 import { statNames } from '../../src/stats/index.js';
@@ -18,6 +18,8 @@ import { gapPackets } from '../support/gap-capture.js';
 
 const STATS = statNames.filter((s) => s !== 'PERF');
 const COUNTERS = counterDefs.map((d) => d.name).filter((n) => n !== 'REAL_TIME');
+/** Per-packet counters that cannot merge across threads make a run count in one: none here. */
+const MERGEABLE_ONLY: Array<[string, unknown]> = configKeys().some((k) => k.key === 'analyzer.context_top') ? [['analyzer.context_top', 0]] : [];
 
 interface Outcome {
   records: unknown[];
@@ -33,12 +35,13 @@ async function run(path: string, workers: number, period: string, chunkSize: num
   const cfg = await loadConfig({
     overrides: [
       ['miner.device', path], ['analyzer.period', period], ['analyzer.stats', STATS], ['analyzer.workers', workers],
-      ['exporter.console.alarm', false], ['spot.n_init', 20], ['spot.depth', 5],
+      ['exporter.console.alarm', false], ['spot.n_init', 20], ['spot.depth', 5], ...MERGEABLE_ONLY,
     ],
   });
   const collector = new CollectingExporter();
   const warnings: string[] = [];
   const session = await Session.open(cfg, { exporters: [collector], counters: COUNTERS, chunkSize, onWarning: (m) => warnings.push(m) });
+  assert.equal(session.workers, workers, 'the run counts in the threads asked for');
   if (stopAfter !== undefined) {
     const orig = collector.flush.bind(collector);
     collector.flush = () => {
@@ -131,6 +134,18 @@ test('workers: a truncated last record and a corrupt record are reported as with
   const counted = badRun.records.reduce((s: number, r) => s + (r as { counters: { PKTS: number } }).counters.PKTS, 0);
   assert.equal(counted, 2000, 'every packet read before the error is in the records');
   assert.equal((badRun.records.at(-1) as { partial: boolean }).partial, true);
+  // pcapng: the 2001st packet block's length made impossible (not a multiple of 4).
+  const ng = writePcapng([{ interfaces: [{ linkType: 1 }], blocks: generated().slice(0, 3000).map((p) => ({ kind: 'epb', interfaceId: 0, packet: p })) }]);
+  const view = new DataView(ng.buffer, ng.byteOffset);
+  let o = 0, epbs = 0;
+  while (epbs < 2000 || view.getUint32(o, true) !== 6) {
+    if (view.getUint32(o, true) === 6) epbs++;
+    o += view.getUint32(o + 4, true);
+  }
+  view.setUint32(o + 4, 13, true);
+  const ngRun = await assertSameForWorkers(tempFile('bad.pcapng', ng), 'corrupt pcapng', '100ms', 4096);
+  assert.match(ngRun.error ?? '', /bad pcapng block length 13/);
+  assert.equal(ngRun.packets, 2000);
 });
 
 test('workers: stop() ends the run cleanly, every packet counted is in the records', async () => {
