@@ -3,7 +3,7 @@
  * at the end of each period turns counter values into the statistics' values, the named
  * values the back end (backend/) judges. Everything here runs once per period, not per packet.
  */
-import { counterDef, SumTable, type Counter, type PeriodInfo, type SumRule } from '../counters/index.js';
+import { counterDef, FanOutTable, SumTable, type Counter, type FanOutKind, type PeriodInfo, type SumRule } from '../counters/index.js';
 import { statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedValue } from '../backend/named-value.js';
@@ -28,6 +28,12 @@ export class Analyzer {
   private readonly counters: Array<{ name: string; counter: Counter }> = [];
   private readonly stats: StatDef[] = [];
   private sumTable: SumTable | undefined;
+  private fanOutTable: FanOutTable | undefined;
+  /**
+   * Periods whose value of a statistic was approximate (a counter it reads overflowed a
+   * bounded table: the fan-outs, then lower bounds), by statistic, over the run so far.
+   */
+  readonly approximatePeriods: Record<string, number> = {};
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
     if (cfg.analyzer.stats.length === 0) throw new UsageError('no statistic loaded (analyzer.stats is empty; -s STAT adds one)');
@@ -40,12 +46,18 @@ export class Analyzer {
     }
     for (const name of options.counters ?? []) needed.add(name);
     // Declared sums share one table evaluated once per packet; the others are objects.
+    // So do the fan-outs (one source lookup per packet for all of them).
     const sums: Array<{ name: string; rule: SumRule }> = [];
+    const fanOuts: Array<{ name: string; kind: FanOutKind }> = [];
     for (const name of needed) {
       const def = counterDef(name);
       if (def === undefined) throw new UsageError(`unknown counter "${name}"`);
       if ('sum' in def) {
         sums.push({ name, rule: def.sum });
+        continue;
+      }
+      if ('fanOut' in def) {
+        fanOuts.push({ name, kind: def.fanOut });
         continue;
       }
       const counter = def.create();
@@ -57,6 +69,12 @@ export class Analyzer {
       sums.forEach((s, j) => this.counters.push({ name: s.name, counter: table.slot(j) }));
       this.sumTable = table;
       this.packetCounters.unshift(table);
+    }
+    if (fanOuts.length > 0) {
+      const table = new FanOutTable(fanOuts.map((f) => f.kind));
+      for (const f of fanOuts) this.counters.push({ name: f.name, counter: table.view(f.kind) });
+      this.fanOutTable = table;
+      this.packetCounters.push(table);
     }
   }
 
@@ -73,11 +91,19 @@ export class Analyzer {
   /** Closes a period: reads and resets the counters, computes every statistic. */
   endPeriod(period: PeriodInfo): PeriodMeasure {
     const counters: Record<string, number> = {};
+    let approximate: Set<string> | undefined;
     for (const { name, counter } of this.counters) {
       counters[name] = counter.value(period);
+      if (counter.approximate?.() === true) (approximate ??= new Set()).add(name);
       counter.reset();
     }
     this.sumTable?.reset();
+    this.fanOutTable?.reset();
+    if (approximate !== undefined) {
+      for (const def of this.stats) {
+        if (def.requires.some((c) => approximate.has(c))) this.approximatePeriods[def.name] = (this.approximatePeriods[def.name] ?? 0) + 1;
+      }
+    }
     const values: NamedValue[] = [];
     for (const def of this.stats) {
       const value = def.compute(counters);

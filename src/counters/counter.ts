@@ -1,4 +1,5 @@
 import type { PacketSummary } from '../decode/packet-summary.js';
+import type { FanOutKind } from './source-fanout.js';
 
 /** What a counter may need to know about the period that just ended. */
 export interface PeriodInfo {
@@ -31,6 +32,11 @@ export interface Counter {
   value(period: PeriodInfo): number;
   /** Starts a new period. */
   reset(): void;
+  /**
+   * True when the period's value is approximate because a bounded table was full (the
+   * fan-out counters: then a lower bound). Read before `reset`; absent = always exact.
+   */
+  approximate?(): boolean;
 }
 
 /**
@@ -58,6 +64,12 @@ export type CounterDef =
       readonly description: string;
       /** A sum over packets, declared. */
       readonly sum: SumRule;
+    }
+  | {
+      readonly name: string;
+      readonly description: string;
+      /** The largest per-source fan-out of one kind: every such counter reads one shared `FanOutTable`. */
+      readonly fanOut: FanOutKind;
     }
   | {
       readonly name: string;

@@ -1,6 +1,7 @@
 /**
- * Per-source fan-out: the largest number of distinct targets (destination ports, or
- * destination addresses) one source contacted in the period, in bounded memory.
+ * Per-source fan-out: for each source, the number of distinct targets it contacted in the
+ * period, of three kinds (TCP destination ports, UDP destination ports, destination
+ * addresses); each fan-out counter is the largest count of its kind. See docs/scan-statistics.md.
  *
  * Only opening packets are contacts, never answers: counting replies would make every busy
  * server "contact" its clients' many ephemeral ports and addresses.
@@ -11,82 +12,162 @@
  * - Address fan-out also counts ICMP echo / timestamp requests (ICMPv6 echo request) and ARP
  *   requests for IPv4 (a sweep of the local subnet).
  *
- * A contact (source, target) seen for the first time this period (`ContactSet`) adds one to its
- * source in a Space-Saving structure (context/space-saving.ts): that stream holds the period's
- * N distinct contacts, so a source's count there is its number of distinct targets.
+ * One table serves every loaded fan-out counter (the analyzer builds it from the counters'
+ * `fanOut` declarations, as it builds the SumTable from `sum`s): one call and one source lookup
+ * per packet (`SourceIds`), whatever the number of fan-out statistics. Per source id and kind,
+ * `state` holds the count and the first target (when it fits a word: a port or an IPv4
+ * address); only a second, different target of the same source and kind goes to that kind's
+ * `ContactSet`. Most sources of a period contact one target, so most opening packets cost the
+ * source lookup alone; a target is a repeat when it equals the first or is in the contact set.
  *
- * Value: the largest guaranteed count (count − error) among the k monitored sources. With true
- * largest fan-out F, the value V satisfies F − N/k ≤ V ≤ F: it never overstates, and it is
- * exact when at most k sources made contacts in the period, or whenever the heaviest source was
- * monitored from its first contact on (error 0). Past the contact set's bound new contacts are
- * not counted (`overflow`), so V stays a lower bound.
- *
- * One class for the three kinds (not one subclass each) keeps the pipeline's per-packet call
- * site polymorphic rather than megamorphic.
+ * Exact while a period has at most `SourceIds.capacity` sources and, per kind, at most
+ * `ContactSet.capacity` contacts beyond each source's first. Past either bound a contact is
+ * not counted but tallied in `overflow(kind)`: the value is then a lower bound (never more than
+ * the truth), and the analyzer reports the period as approximate.
  */
 import type { Counter } from './counter.js';
 import {
   LAYER_ARP, LAYER_ICMP, LAYER_IPV4, LAYER_TCP, LAYER_UDP, TCP_ACK, TCP_RST, type PacketSummary,
 } from '../decode/packet-summary.js';
 import { ContactSet } from './contact-set.js';
-import { SourceCounts } from './source-counts.js';
+import { SourceIds } from './source-ids.js';
 
 /** What a contact's target is, and which packets are contacts. */
-export const enum FanOutKind {
-  /** Destination ports of opening TCP segments. */
-  TcpPorts,
-  /** Destination ports of UDP requests. */
-  UdpPorts,
-  /** Destination addresses of opening packets of any kind. */
-  Addresses,
-}
+export type FanOutKind = 'tcpPorts' | 'udpPorts' | 'addresses';
+
+const TCP = 1, UDP = 2, ADDR = 4;
+const BIT: Record<FanOutKind, number> = { tcpPorts: TCP, udpPorts: UDP, addresses: ADDR };
+/** Words of `state` per source id: [tcp count, first tcp port, udp count, first udp port, address count, first address, first address held]. */
+const STATE = 8;
+const OFFSET: Record<FanOutKind, number> = { tcpPorts: 0, udpPorts: 2, addresses: 4 };
 
 const ECHO_V4 = 8;
 const TIMESTAMP_V4 = 13;
 const ECHO_V6 = 128;
 const ARP_REQUEST = 1;
 
-export class SourceFanOut implements Counter {
-  readonly contacts: ContactSet;
-  readonly sources: SourceCounts;
-  /** A port target (0, 0, 0, port), reused. */
-  private readonly port = new Uint32Array(4);
+export interface FanOutBounds {
+  /** Sources a period (default SOURCE_CAPACITY). */
+  sources?: number;
+  /** Contacts a period and kind beyond each source's first (default CONTACT_CAPACITY). */
+  contacts?: number;
+}
 
-  constructor(readonly kind: FanOutKind, contactCapacity?: number, sourceCapacity?: number) {
-    this.contacts = new ContactSet(contactCapacity);
-    this.sources = new SourceCounts(sourceCapacity);
+export class FanOutTable implements Counter {
+  readonly sources: SourceIds;
+  private readonly enabled: number;
+  private readonly tcp: ContactSet;
+  private readonly udp: ContactSet;
+  private readonly addr: ContactSet;
+  private state: Uint32Array = new Uint32Array(STATE << 10);
+  /** Contacts lost this period because the source table was full, by the packet's kind bits. */
+  private readonly lostSources = new Uint32Array(ADDR + 1);
+
+  constructor(kinds: readonly FanOutKind[], bounds: FanOutBounds = {}) {
+    this.enabled = kinds.reduce((m, k) => m | BIT[k], 0);
+    this.sources = new SourceIds(bounds.sources);
+    this.tcp = new ContactSet(bounds.contacts);
+    this.udp = new ContactSet(bounds.contacts);
+    this.addr = new ContactSet(bounds.contacts);
   }
 
   process(p: PacketSummary): void {
     const layers = p.layers;
-    if (this.kind === FanOutKind.TcpPorts) {
-      if ((layers & LAYER_TCP) !== 0 && (p.tcpFlags & (TCP_ACK | TCP_RST)) === 0) this.contactPort(p.src, p.dstPort);
-    } else if (this.kind === FanOutKind.UdpPorts) {
-      if ((layers & LAYER_UDP) !== 0 && p.dstPort < p.srcPort) this.contactPort(p.src, p.dstPort);
-    } else {
-      let opening: boolean;
-      if ((layers & LAYER_TCP) !== 0) opening = (p.tcpFlags & (TCP_ACK | TCP_RST)) === 0;
-      else if ((layers & LAYER_UDP) !== 0) opening = p.dstPort < p.srcPort;
-      else if ((layers & LAYER_ICMP) !== 0) {
-        const t = p.icmpType;
-        opening = (layers & LAYER_IPV4) !== 0 ? t === ECHO_V4 || t === TIMESTAMP_V4 : t === ECHO_V6;
-      } else opening = (layers & LAYER_ARP) !== 0 && p.arpOp === ARP_REQUEST;
-      if (opening && this.contacts.add(p.src, p.dst)) this.sources.increment(p.src);
+    let kinds: number;
+    if ((layers & LAYER_TCP) !== 0) {
+      if ((p.tcpFlags & (TCP_ACK | TCP_RST)) !== 0) return;
+      kinds = TCP | ADDR;
+    } else if ((layers & LAYER_UDP) !== 0) {
+      if (p.dstPort >= p.srcPort) return;
+      kinds = UDP | ADDR;
+    } else if ((layers & LAYER_ICMP) !== 0) {
+      const t = p.icmpType;
+      if ((layers & LAYER_IPV4) !== 0 ? t !== ECHO_V4 && t !== TIMESTAMP_V4 : t !== ECHO_V6) return;
+      kinds = ADDR;
+    } else if ((layers & LAYER_ARP) !== 0 && p.arpOp === ARP_REQUEST) kinds = ADDR;
+    else return;
+    kinds &= this.enabled;
+    if (kinds === 0) return;
+    const ids = this.sources;
+    const id = ids.id(p.src);
+    if (id < 0) {
+      this.lostSources[kinds]++;
+      return;
+    }
+    let st = this.state;
+    const o = id * STATE;
+    if (ids.fresh) {
+      if (o + STATE > st.length) st = this.growState();
+      st[o] = 0;
+      st[o + 2] = 0;
+      st[o + 4] = 0;
+    }
+    if ((kinds & TCP) !== 0) this.contactPort(this.tcp, st, o, id, p.dstPort);
+    else if ((kinds & UDP) !== 0) this.contactPort(this.udp, st, o + 2, id, p.dstPort);
+    if ((kinds & ADDR) !== 0) {
+      const d = p.dst;
+      const v4 = d[2] === 0xffff && d[1] === 0 && d[0] === 0;
+      const n = st[o + 4];
+      if (n === 0) {
+        st[o + 4] = 1;
+        st[o + 5] = d[3];
+        st[o + 6] = v4 ? 1 : 0;
+        if (!v4) this.addr.add(id, d);
+      } else if (!(v4 && st[o + 6] === 1 && st[o + 5] === d[3]) && this.addr.add(id, d)) st[o + 4] = n + 1;
     }
   }
 
-  /** Source `s[0..3]` contacted a port: counted once per period per pair. */
-  private contactPort(s: Uint32Array, port: number): void {
-    this.port[3] = port;
-    if (this.contacts.add(s, this.port)) this.sources.increment(s);
+  /** Source `id` sent to `port`: counted at `st[o]` (the first port at `st[o + 1]`) when new. */
+  private contactPort(set: ContactSet, st: Uint32Array, o: number, id: number, port: number): void {
+    const n = st[o];
+    if (n === 0) {
+      st[o] = 1;
+      st[o + 1] = port;
+    } else if (st[o + 1] !== port && set.addPort(id, port)) st[o] = n + 1;
   }
 
+  private growState(): Uint32Array {
+    const st = new Uint32Array(this.state.length * 2);
+    st.set(this.state);
+    this.state = st;
+    return st;
+  }
+
+  /** The largest count of `kind` this period (0 when no source contacted anything). */
+  max(kind: FanOutKind): number {
+    const st = this.state, end = this.sources.size * STATE;
+    let m = 0;
+    for (let o = OFFSET[kind]; o < end; o += STATE) if (st[o] > m) m = st[o];
+    return m;
+  }
+
+  /** Contacts of `kind` this period that were not counted (a bound was reached). */
+  overflow(kind: FanOutKind): number {
+    const set = kind === 'tcpPorts' ? this.tcp : kind === 'udpPorts' ? this.udp : this.addr;
+    let lost = set.overflow;
+    for (let m = 1; m < this.lostSources.length; m++) if ((m & BIT[kind]) !== 0) lost += this.lostSources[m];
+    return lost;
+  }
+
+  /** Not a counter itself: each kind is read through `view(kind)`. */
   value(): number {
-    return this.sources.max();
+    return 0;
   }
 
   reset(): void {
-    this.contacts.clear();
     this.sources.clear();
+    this.tcp.clear();
+    this.udp.clear();
+    this.addr.clear();
+    this.lostSources.fill(0);
+  }
+
+  /** A read-only counter of one kind for the analyzer (the table resets itself). */
+  view(kind: FanOutKind): Counter {
+    return {
+      value: () => this.max(kind),
+      approximate: () => this.overflow(kind) > 0,
+      reset() {},
+    };
   }
 }
