@@ -29,22 +29,30 @@ import type { Counter } from './counter.js';
 import {
   LAYER_ARP, LAYER_ICMP, LAYER_IPV4, LAYER_TCP, LAYER_UDP, TCP_ACK, TCP_RST, type PacketSummary,
 } from '../decode/packet-summary.js';
-import { ContactSet } from './contact-set.js';
-import { SourceIds } from './source-ids.js';
+import { CONTACT_CAPACITY, ContactSet } from './contact-set.js';
+import { SOURCE_CAPACITY, SourceIds } from './source-ids.js';
 
 /** What a contact's target is, and which packets are contacts. */
 export type FanOutKind = 'tcpPorts' | 'udpPorts' | 'addresses';
 
 const TCP = 1, UDP = 2, ADDR = 4;
 const BIT: Record<FanOutKind, number> = { tcpPorts: TCP, udpPorts: UDP, addresses: ADDR };
-/** Words of `state` per source id: [tcp count, first tcp port, udp count, first udp port, address count, first address, first address held]. */
-const STATE = 8;
-const OFFSET: Record<FanOutKind, number> = { tcpPorts: 0, udpPorts: 2, addresses: 4 };
+/**
+ * State words per source, in its `SourceIds` slot: [tcp count, first tcp port, udp count,
+ * first udp port, address count, first address]. The address count's top bit says the first
+ * address is held (an IPv4 one; an IPv6 first address goes to the contact set).
+ */
+const STATE = 6;
+const COUNT: Record<FanOutKind, number> = { tcpPorts: 0, udpPorts: 2, addresses: 4 };
+const HELD = 0x80000000;
 
 const ECHO_V4 = 8;
 const TIMESTAMP_V4 = 13;
 const ECHO_V6 = 128;
 const ARP_REQUEST = 1;
+
+/** The default bounds, for messages and docs. */
+export const FANOUT_BOUNDS = { sources: SOURCE_CAPACITY, contacts: CONTACT_CAPACITY } as const;
 
 export interface FanOutBounds {
   /** Sources a period (default SOURCE_CAPACITY). */
@@ -59,13 +67,12 @@ export class FanOutTable implements Counter {
   private readonly tcp: ContactSet;
   private readonly udp: ContactSet;
   private readonly addr: ContactSet;
-  private state: Uint32Array = new Uint32Array(STATE << 10);
   /** Contacts lost this period because the source table was full, by the packet's kind bits. */
   private readonly lostSources = new Uint32Array(ADDR + 1);
 
   constructor(kinds: readonly FanOutKind[], bounds: FanOutBounds = {}) {
     this.enabled = kinds.reduce((m, k) => m | BIT[k], 0);
-    this.sources = new SourceIds(bounds.sources);
+    this.sources = new SourceIds(STATE, bounds.sources);
     this.tcp = new ContactSet(bounds.contacts);
     this.udp = new ContactSet(bounds.contacts);
     this.addr = new ContactSet(bounds.contacts);
@@ -89,19 +96,12 @@ export class FanOutTable implements Counter {
     kinds &= this.enabled;
     if (kinds === 0) return;
     const ids = this.sources;
-    const id = ids.id(p.src);
-    if (id < 0) {
+    const o = ids.find(p.src);
+    if (o < 0) {
       this.lostSources[kinds]++;
       return;
     }
-    let st = this.state;
-    const o = id * STATE;
-    if (ids.fresh) {
-      if (o + STATE > st.length) st = this.growState();
-      st[o] = 0;
-      st[o + 2] = 0;
-      st[o + 4] = 0;
-    }
+    const st = ids.table, id = ids.lastId;
     if ((kinds & TCP) !== 0) this.contactPort(this.tcp, st, o, id, p.dstPort);
     else if ((kinds & UDP) !== 0) this.contactPort(this.udp, st, o + 2, id, p.dstPort);
     if ((kinds & ADDR) !== 0) {
@@ -109,11 +109,14 @@ export class FanOutTable implements Counter {
       const v4 = d[2] === 0xffff && d[1] === 0 && d[0] === 0;
       const n = st[o + 4];
       if (n === 0) {
-        st[o + 4] = 1;
-        st[o + 5] = d[3];
-        st[o + 6] = v4 ? 1 : 0;
-        if (!v4) this.addr.add(id, d);
-      } else if (!(v4 && st[o + 6] === 1 && st[o + 5] === d[3]) && this.addr.add(id, d)) st[o + 4] = n + 1;
+        if (v4) {
+          st[o + 4] = HELD | 1;
+          st[o + 5] = d[3];
+        } else {
+          st[o + 4] = 1;
+          this.addr.add(id, d);
+        }
+      } else if (!(v4 && n >= HELD && st[o + 5] === d[3]) && this.addr.add(id, d)) st[o + 4] = n + 1;
     }
   }
 
@@ -126,19 +129,9 @@ export class FanOutTable implements Counter {
     } else if (st[o + 1] !== port && set.addPort(id, port)) st[o] = n + 1;
   }
 
-  private growState(): Uint32Array {
-    const st = new Uint32Array(this.state.length * 2);
-    st.set(this.state);
-    this.state = st;
-    return st;
-  }
-
   /** The largest count of `kind` this period (0 when no source contacted anything). */
   max(kind: FanOutKind): number {
-    const st = this.state, end = this.sources.size * STATE;
-    let m = 0;
-    for (let o = OFFSET[kind]; o < end; o += STATE) if (st[o] > m) m = st[o];
-    return m;
+    return this.sources.maxState(COUNT[kind], ~HELD);
   }
 
   /** Contacts of `kind` this period that were not counted (a bound was reached). */

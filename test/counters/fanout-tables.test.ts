@@ -77,7 +77,7 @@ test('SourceIds: one dense id per distinct source, stable over the period, none 
     assert.equal(ids.size, expected.size);
     ids.clear();
   }
-  const small = new SourceIds(10);
+  const small = new SourceIds(0, 10);
   for (let i = 0; i < 20; i++) assert.equal(small.id(words(`10.0.0.${i}`)), i < 10 ? i : -1);
   assert.equal(small.id(words('10.0.0.3')), 3, 'a source that got an id keeps it');
 });
