@@ -68,7 +68,7 @@ export class FanOutTable implements Counter {
   private readonly udp: ContactSet;
   private readonly addr: ContactSet;
   /** Contacts lost this period because the source table was full, by the packet's kind bits. */
-  private readonly lostSources = new Uint32Array(ADDR + 1);
+  private readonly lostSources = new Uint32Array((TCP | UDP | ADDR) + 1);
 
   constructor(kinds: readonly FanOutKind[], bounds: FanOutBounds = {}) {
     this.enabled = kinds.reduce((m, k) => m | BIT[k], 0);

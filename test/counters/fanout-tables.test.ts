@@ -132,3 +132,20 @@ test('decoder: ICMP type and code, destination unreachable bit, ARP operation an
   assert.deepEqual([...arp.src], B.addressWords('10.1.2.3'));
   assert.deepEqual([...arp.dst], B.addressWords('10.1.2.254'));
 });
+
+test('FanOutTable: contacts lost past either bound are counted per kind; below the bounds nothing is', () => {
+  const table = new FanOutTable(['tcpPorts', 'udpPorts', 'addresses'], { sources: 10, contacts: 20 });
+  const syn = (src: string, port: number): void =>
+    table.process(summary(v4(src, '10.0.0.1', B.PROTO_TCP, B.tcp({ srcPort: 50000, dstPort: port, flags: B.SYN }))));
+  // 10 sources, one of them on 21 ports of one host: 20 contacts beyond each source's first, at both bounds.
+  for (let i = 0; i < 10; i++) syn(`10.9.0.${i}`, 1);
+  for (let port = 2; port <= 21; port++) syn('10.9.0.0', port);
+  assert.deepEqual([table.overflow('tcpPorts'), table.overflow('udpPorts'), table.overflow('addresses')], [0, 0, 0]);
+  assert.equal(table.max('tcpPorts'), 21);
+  syn('10.9.0.0', 22); // one port too many
+  syn('10.9.0.10', 1); // one source too many: its TCP and address contacts are lost
+  assert.deepEqual([table.overflow('tcpPorts'), table.overflow('udpPorts'), table.overflow('addresses')], [2, 0, 1]);
+  assert.equal(table.max('tcpPorts'), 21, 'a lower bound: the 22nd port is not counted');
+  table.reset();
+  assert.deepEqual([table.overflow('tcpPorts'), table.overflow('addresses')], [0, 0]);
+});
