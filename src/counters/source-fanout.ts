@@ -67,6 +67,8 @@ export class FanOutTable implements Counter {
   private readonly tcp: ContactSet;
   private readonly udp: ContactSet;
   private readonly addr: ContactSet;
+  /** The largest count of each kind this period, kept as counts grow (no scan at period end). */
+  private readonly maxima = new Uint32Array(6);
   /** Contacts lost this period because the source table was full, by the packet's kind bits. */
   private readonly lostSources = new Uint32Array((TCP | UDP | ADDR) + 1);
 
@@ -102,8 +104,9 @@ export class FanOutTable implements Counter {
       return;
     }
     const st = ids.table, id = ids.lastId;
-    if ((kinds & TCP) !== 0) this.contactPort(this.tcp, st, o, id, p.dstPort);
-    else if ((kinds & UDP) !== 0) this.contactPort(this.udp, st, o + 2, id, p.dstPort);
+    const maxima = this.maxima;
+    if ((kinds & TCP) !== 0) this.contactPort(this.tcp, st, o, 0, id, p.dstPort);
+    else if ((kinds & UDP) !== 0) this.contactPort(this.udp, st, o + 2, 2, id, p.dstPort);
     if ((kinds & ADDR) !== 0) {
       const d = p.dst;
       const v4 = d[2] === 0xffff && d[1] === 0 && d[0] === 0;
@@ -116,22 +119,34 @@ export class FanOutTable implements Counter {
           st[o + 4] = 1;
           this.addr.add(id, d);
         }
-      } else if (!(v4 && n >= HELD && st[o + 5] === d[3]) && this.addr.add(id, d)) st[o + 4] = n + 1;
+        if (maxima[4] === 0) maxima[4] = 1;
+      } else if (!(v4 && n >= HELD && st[o + 5] === d[3]) && this.addr.add(id, d)) {
+        st[o + 4] = n + 1;
+        const c = (n + 1) & ~HELD;
+        if (c > maxima[4]) maxima[4] = c;
+      }
     }
   }
 
-  /** Source `id` sent to `port`: counted at `st[o]` (the first port at `st[o + 1]`) when new. */
-  private contactPort(set: ContactSet, st: Uint32Array, o: number, id: number, port: number): void {
+  /**
+   * Source `id` sent to `port`: counted at `st[o]` (the first port at `st[o + 1]`) when new,
+   * the kind's maximum at `maxima[k]`.
+   */
+  private contactPort(set: ContactSet, st: Uint32Array, o: number, k: number, id: number, port: number): void {
     const n = st[o];
     if (n === 0) {
       st[o] = 1;
       st[o + 1] = port;
-    } else if (st[o + 1] !== port && set.addPort(id, port)) st[o] = n + 1;
+      if (this.maxima[k] === 0) this.maxima[k] = 1;
+    } else if (st[o + 1] !== port && set.addPort(id, port)) {
+      st[o] = n + 1;
+      if (n + 1 > this.maxima[k]) this.maxima[k] = n + 1;
+    }
   }
 
   /** The largest count of `kind` this period (0 when no source contacted anything). */
   max(kind: FanOutKind): number {
-    return this.sources.maxState(COUNT[kind], ~HELD);
+    return this.maxima[COUNT[kind]];
   }
 
   /** Contacts of `kind` this period that were not counted (a bound was reached). */
@@ -153,6 +168,7 @@ export class FanOutTable implements Counter {
     this.udp.clear();
     this.addr.clear();
     this.lostSources.fill(0);
+    this.maxima.fill(0);
   }
 
   /** A read-only counter of one kind for the analyzer (the table resets itself). */

@@ -116,23 +116,6 @@ export class SourceIds {
     return state;
   }
 
-  /**
-   * The largest value of state word `w` (its bits in `mask`, at most 31 of them) over this
-   * period's sources; per period (scans the tables).
-   */
-  maxState(w: number, mask = 0x7fffffff): number {
-    const gen = this.gen;
-    let m = 0;
-    for (const [t, slot, head] of [[this.v4, this.v4Slot, V4_HEAD], [this.v6, this.v6Slot, V6_HEAD]] as const) {
-      for (let o = 0; o < t.length; o += slot) {
-        if (t[o] !== gen) continue;
-        const v = t[o + head + w] & mask;
-        if (v > m) m = v;
-      }
-    }
-    return m;
-  }
-
   /** Starts a new period. */
   clear(): void {
     this.size = 0;
