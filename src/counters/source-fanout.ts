@@ -54,6 +54,10 @@ const ARP_REQUEST = 1;
 /** The default bounds, for messages and docs. */
 export const FANOUT_BOUNDS = { sources: SOURCE_CAPACITY, contacts: CONTACT_CAPACITY } as const;
 
+/** What `netspot ls` says of the fan-out statistics' bounds. */
+export const FANOUT_BOUND_NOTE =
+  `exact up to ${SOURCE_CAPACITY} sources and ${CONTACT_CAPACITY} contacts a period, past them a lower bound and the period counted as approximate`;
+
 export interface FanOutBounds {
   /** Sources a period (default SOURCE_CAPACITY). */
   sources?: number;
