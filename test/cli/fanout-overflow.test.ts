@@ -2,29 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import * as B from '../support/packet-builder.js';
-import { writePcap, type CapturedPacket } from '../support/capture-writer.js';
-import { tempFile } from '../support/run-capture.js';
+import { writeCrowdCapture as crowd } from '../fixtures/crowd-capture.js';
 import { FANOUT_BOUNDS } from '../../src/counters/source-fanout.js';
 
 const bin = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
-const ORIGIN = 1_700_000_000;
-
-/**
- * One period in which `sources` distinct hosts each send one SYN (to port 80 of one server),
- * then a second period with a single packet, so that the crowded period is a whole one.
- */
-function crowd(sources: number): string {
-  const packets: CapturedPacket[] = [];
-  for (let i = 0; i < sources; i++) {
-    const src = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-    const frame = B.ethernet({ etherType: B.ETH_IPV4, payload: B.ipv4({ src, dst: '192.168.0.1', protocol: B.PROTO_TCP, payload: B.tcp({ srcPort: 40000, dstPort: 80, flags: B.SYN }) }) });
-    packets.push({ data: frame, tsSec: ORIGIN, tsNsec: Math.floor((i / sources) * 9e8) });
-  }
-  const last = B.ethernet({ etherType: B.ETH_IPV4, payload: B.ipv4({ src: '10.0.0.1', dst: '192.168.0.1', protocol: B.PROTO_TCP, payload: B.tcp({ srcPort: 40000, dstPort: 80, flags: B.ACK }) }) });
-  packets.push({ data: last, tsSec: ORIGIN + 1, tsNsec: 5e8 });
-  return tempFile('crowd.pcap', writePcap(packets, { linkType: 1, nanos: true }));
-}
 
 function run(path: string): string {
   const r = spawnSync(process.execPath, [bin, 'run', '-d', path, '-s', 'all', '-p', '1s', '--exporter.console.alarm', 'false'], { encoding: 'utf8' });
