@@ -3,7 +3,7 @@
  * at the end of each period turns counter values into the statistics' values, the named
  * values the back end (backend/) judges. Everything here runs once per period, not per packet.
  */
-import { counterDef, SumTable, type Counter, type PeriodInfo, type SumRule } from '../counters/index.js';
+import { counterDef, FanOutTable, SumTable, type Counter, type FanOutKind, type PeriodInfo, type SumRule } from '../counters/index.js';
 import { NON_NEGATIVE, statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedValue } from '../backend/named-value.js';
@@ -62,6 +62,17 @@ export class Analyzer {
   /** Packet counter values of a whole period counted elsewhere (adoptPacketValues), for the next endPeriod. */
   private adopted: Float64Array | undefined;
   private mergedSinceEnd = false;
+  /**
+   * The fan-out counters' shared table, when a loaded statistic needs one: called by the
+   * pipeline at a call site of its own (not in `packetCounters`), so the counters' call site
+   * keeps seeing few classes.
+   */
+  readonly fanOut: FanOutTable | undefined;
+  /**
+   * Periods where a counter overflowed its bounded table (the fan-outs: the values read from it
+   * are then lower bounds), over the run so far: how many, and how many per statistic.
+   */
+  readonly approximate = { periods: 0, byStat: {} as Record<string, number> };
 
   constructor(cfg: Config, readonly series: string, options: AnalyzerOptions = {}) {
     this.keepState = options.keepState === true;
@@ -75,12 +86,18 @@ export class Analyzer {
     }
     for (const name of options.counters ?? []) needed.add(name);
     // Declared sums share one table evaluated once per packet; the others are objects.
+    // So do the fan-outs (one source lookup per packet for all of them).
     const sums: Array<{ name: string; rule: SumRule }> = [];
+    const fanOuts: Array<{ name: string; kind: FanOutKind }> = [];
     for (const name of needed) {
       const def = counterDef(name);
       if (def === undefined) throw new UsageError(`unknown counter "${name}"`);
       if ('sum' in def) {
         sums.push({ name, rule: def.sum });
+        continue;
+      }
+      if ('fanOut' in def) {
+        fanOuts.push({ name, kind: def.fanOut });
         continue;
       }
       const counter = def.create();
@@ -96,6 +113,15 @@ export class Analyzer {
       this.sumTable = table;
       this.packetCounters.unshift(table);
       this.stateful.unshift({ names: sums.map((s) => s.name), counter: table });
+    }
+    if (fanOuts.length > 0) {
+      const table = new FanOutTable(fanOuts.map((f) => f.kind));
+      for (const f of fanOuts) {
+        this.counters.push({ name: f.name, counter: table.view(f.kind) });
+        // Each kind's contacts are its state: merged by replaying them into the one table.
+        this.stateful.push({ names: [f.name], counter: table.kindState(f.kind) });
+      }
+      this.fanOut = table;
     }
     const top = cfg.analyzer.context_top;
     if (top > 0) {
@@ -147,6 +173,7 @@ export class Analyzer {
   /** Starts a new period for the packet counters alone (after `periodState`, in a worker). */
   resetPacketCounters(): void {
     for (const c of this.packetCounters) c.reset();
+    this.fanOut?.reset();
   }
 
   /**
@@ -198,8 +225,10 @@ export class Analyzer {
       this.lastPeriod = period;
     }
     const counters: Record<string, number> = {};
+    let approximate: Set<string> | undefined;
     for (const { name, counter } of this.counters) {
       counters[name] = counter.value(period);
+      if (counter.approximate?.() === true) (approximate ??= new Set()).add(name);
       counter.reset();
     }
     if (this.adopted !== undefined) {
@@ -207,8 +236,16 @@ export class Analyzer {
       this.packetCounterNames().forEach((name, i) => (counters[name] = values[i]));
       this.adopted = undefined;
     }
-    this.mergedSinceEnd = false;
     this.sumTable?.reset();
+    this.fanOut?.reset();
+    if (approximate !== undefined) {
+      const tally = this.approximate;
+      tally.periods++;
+      for (const def of this.stats) {
+        if (def.requires.some((c) => approximate.has(c))) tally.byStat[def.name] = (tally.byStat[def.name] ?? 0) + 1;
+      }
+    }
+    this.mergedSinceEnd = false;
     const values = statValues(this.stats, counters);
     const closed = this.talkers;
     if (closed === null) return { values, counters };

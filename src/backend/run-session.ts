@@ -22,6 +22,8 @@ export interface RunProgress {
   periods: number;
   alarms: number;
   alarmsByStat: Record<string, number>;
+  /** Packet front end: periods where a fan-out table was full (values lower bounds), in all and per statistic. */
+  approximate?: { periods: number; byStat: Record<string, number> };
 }
 
 export type FrontEndKind = 'packets' | 'zeek';

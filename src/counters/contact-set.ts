@@ -1,11 +1,11 @@
 /**
- * The distinct contacts (source address, target) of a period in bounded memory, to tell a
- * source's first contact with a target from a repeat. A target is four 32-bit words: a
- * destination address, or a port (0, 0, 0, port).
+ * The distinct contacts (source, target) of a period in bounded memory, to tell a source's
+ * contact with a target from a repeat. The source is its id of the period (`SourceIds`), a
+ * target four 32-bit words: a destination address, or a port (0, 0, 0, port).
  *
- * Two open-addressing tables, at most half full: an IPv4 source with a port or IPv4 target (the
- * common case) takes a 4-word slot [generation, source, target words 2 and 3], anything else a
- * 9-word slot [generation, source (4 words), target (4 words)]; small slots keep the table in
+ * Two open-addressing tables, at most half full: a port or IPv4 target (the common case) takes
+ * a 4-word slot [generation, source, target words 2 and 3], an IPv6 target a 6-word slot
+ * [generation, source, target (4 words)]; small slots keep the table in
  * cache. A slot belongs to the set when its generation is the current one, so `clear()` is one
  * increment. Each table starts small and doubles as needed; together they hold at most
  * `capacity` contacts: past that, new contacts are not recorded (`add` says "seen") and are
@@ -13,9 +13,9 @@
  * and allocates nothing except to grow.
  */
 const SHORT = 4;
-const LONG = 9;
+const LONG = 6;
 
-/** Default bound: 65536 contacts a period (tables of at most 1 MB, or 4.7 MB for IPv6). */
+/** Default bound: 65536 contacts a period (tables of at most 2 MB, or 3.1 MB for IPv6). */
 export const CONTACT_CAPACITY = 1 << 16;
 /** Slots of each table at first. */
 const INITIAL_BITS = 11;
@@ -38,12 +38,17 @@ export class ContactSet {
   }
 
   /**
-   * Records the contact of source `s[0..3]` with target `t[0..3]` (arrays, so that no word is
-   * boxed on the way): true when it is new this period (and was recorded).
+   * Records the contact of source `s` (an id) with target `t[0..3]` (an array, so that no word
+   * is boxed on the way): true when it is new this period (and was recorded).
    */
-  add(s: Uint32Array, t: Uint32Array): boolean {
-    if (s[2] === 0xffff && s[1] === 0 && s[0] === 0 && t[0] === 0 && t[1] === 0 && (t[2] === 0 || t[2] === 0xffff)) return this.addShort(s[3], t[2], t[3]);
-    return this.addLong(s, t);
+  add(s: number, t: Uint32Array): boolean {
+    if (t[0] === 0 && t[1] === 0 && (t[2] === 0 || t[2] === 0xffff)) return this.addShort(s, t[2], t[3]);
+    return this.addLong(s, t[0], t[1], t[2], t[3]);
+  }
+
+  /** `add` for a port target (0, 0, 0, port). */
+  addPort(s: number, port: number): boolean {
+    return this.addShort(s, 0, port);
   }
 
   private addShort(s3: number, t2: number, t3: number): boolean {
@@ -70,28 +75,24 @@ export class ContactSet {
     }
   }
 
-  private addLong(s: Uint32Array, t: Uint32Array): boolean {
-    const s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
+  private addLong(s: number, t0: number, t1: number, t2: number, t3: number): boolean {
     const tab = this.long, gen = this.gen, mask = (1 << this.longBits) - 1;
-    let i = longHash(s0, s1, s2, s3, t0, t1, t2, t3) >>> (32 - this.longBits);
+    let i = longHash(s, t0, t1, t2, t3) >>> (32 - this.longBits);
     for (;;) {
       const o = i * LONG;
       if (tab[o] !== gen) {
         if (!this.room(false)) return false;
-        if (tab !== this.long) return this.addLong(s, t);
+        if (tab !== this.long) return this.addLong(s, t0, t1, t2, t3);
         tab[o] = gen;
-        tab[o + 1] = s0;
-        tab[o + 2] = s1;
-        tab[o + 3] = s2;
-        tab[o + 4] = s3;
-        tab[o + 5] = t0;
-        tab[o + 6] = t1;
-        tab[o + 7] = t2;
-        tab[o + 8] = t3;
+        tab[o + 1] = s;
+        tab[o + 2] = t0;
+        tab[o + 3] = t1;
+        tab[o + 4] = t2;
+        tab[o + 5] = t3;
         this.size++;
         return true;
       }
-      if (tab[o + 8] === t3 && tab[o + 4] === s3 && tab[o + 7] === t2 && tab[o + 6] === t1 && tab[o + 5] === t0 && tab[o + 3] === s2 && tab[o + 2] === s1 && tab[o + 1] === s0) return false;
+      if (tab[o + 5] === t3 && tab[o + 1] === s && tab[o + 4] === t2 && tab[o + 3] === t1 && tab[o + 2] === t0) return false;
       i = (i + 1) & mask;
     }
   }
@@ -131,7 +132,7 @@ export class ContactSet {
         h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) ^ Math.imul(old[o + 3], 0x85ebca6b) ^ old[o + 2];
         h = Math.imul(h ^ (h >>> 16), 0x297a2d39);
         h = (h ^ (h >>> 15)) >>> 0;
-      } else h = longHash(old[o + 1], old[o + 2], old[o + 3], old[o + 4], old[o + 5], old[o + 6], old[o + 7], old[o + 8]);
+      } else h = longHash(old[o + 1], old[o + 2], old[o + 3], old[o + 4], old[o + 5]);
       let i = h >>> (32 - bits);
       while (tab[i * slot] === gen) i = (i + 1) & mask;
       tab.set(old.subarray(o, o + slot), i * slot);
@@ -146,27 +147,15 @@ export class ContactSet {
   }
 
   /**
-   * The period's contacts, eight words each (source, target), in table order (per period:
-   * allocates).
+   * Calls `fn` with every contact of the period: the source id and the target's four words
+   * (a port is 0, 0, 0, port; an IPv4 address 0, 0, 0xffff, address). Per period only.
    */
-  entries(): Uint32Array {
-    const out = new Uint32Array(this.size * 8), gen = this.gen;
-    let n = 0;
+  forEach(fn: (id: number, t0: number, t1: number, t2: number, t3: number) => void): void {
+    const gen = this.gen;
     const s = this.short;
-    for (let o = 0; o < s.length; o += SHORT) {
-      if (s[o] !== gen) continue;
-      out[n + 2] = 0xffff;
-      out[n + 3] = s[o + 1];
-      out[n + 6] = s[o + 2];
-      out[n + 7] = s[o + 3];
-      n += 8;
-    }
+    for (let o = 0; o < s.length; o += SHORT) if (s[o] === gen) fn(s[o + 1], 0, 0, s[o + 2], s[o + 3]);
     const l = this.long;
-    for (let o = 0; o < l.length; o += LONG) {
-      if (l[o] !== gen) continue;
-      for (let w = 1; w <= 8; w++) out[n++] = l[o + w];
-    }
-    return out;
+    for (let o = 0; o < l.length; o += LONG) if (l[o] === gen) fn(l[o + 1], l[o + 2], l[o + 3], l[o + 4], l[o + 5]);
   }
 
   /** Starts a new period. */
@@ -182,10 +171,9 @@ export class ContactSet {
   }
 }
 
-/** Mixes a contact's eight words; the caller keeps the high bits. */
-function longHash(s0: number, s1: number, s2: number, s3: number, t0: number, t1: number, t2: number, t3: number): number {
-  let h = Math.imul(s3, 0x9e3779b1) ^ Math.imul(s2, 0x85ebca6b) ^ Math.imul(s1, 0xc2b2ae35) ^ Math.imul(s0, 0x27d4eb2f);
-  // Mix before the target goes in, so (a, b) and (b, a) do not land together.
+/** Mixes a contact's five words; the caller keeps the high bits. */
+function longHash(s: number, t0: number, t1: number, t2: number, t3: number): number {
+  let h = Math.imul(s, 0x9e3779b1);
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   h ^= Math.imul(t3, 0x9e3779b1) ^ Math.imul(t2, 0x85ebca6b) ^ Math.imul(t1, 0xc2b2ae35) ^ Math.imul(t0, 0x27d4eb2f);
   h = Math.imul(h ^ (h >>> 16), 0x297a2d39);

@@ -1,5 +1,6 @@
 import type { PacketSummary } from '../decode/packet-summary.js';
 import type { CounterState } from './counter-state.js';
+import type { FanOutKind } from './source-fanout.js';
 
 /** What a counter may need to know about the period that just ended. */
 export interface PeriodInfo {
@@ -36,6 +37,11 @@ export interface Counter {
   state?(): CounterState;
   /** Adds another counter's period state of the same kind (throws on another kind). */
   merge?(state: CounterState): void;
+  /**
+   * True when the period's value is approximate because a bounded table was full (the
+   * fan-out counters: then a lower bound). Read before `reset`; absent = always exact.
+   */
+  approximate?(): boolean;
 }
 
 /**
@@ -63,6 +69,12 @@ export type CounterDef =
       readonly description: string;
       /** A sum over packets, declared. */
       readonly sum: SumRule;
+    }
+  | {
+      readonly name: string;
+      readonly description: string;
+      /** The largest per-source fan-out of one kind: every such counter reads one shared `FanOutTable`. */
+      readonly fanOut: FanOutKind;
     }
   | {
       readonly name: string;

@@ -34,6 +34,7 @@ import { SRC_MAX_DST_ADDRS } from './src-max-dst-addrs.js';
 
 export type { Counter, CounterDef, PeriodInfo, SumRule } from './counter.js';
 export { SumTable } from './sum-table.js';
+export { FanOutTable, type FanOutKind } from './source-fanout.js';
 
 export const counterDefs: readonly CounterDef[] = [
   PKTS, IP, IP_BYTES, ARP, ICMP, UDP, SYN, ACK, FIN, RST, URG, ECE, CWR,

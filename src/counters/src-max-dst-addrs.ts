@@ -1,8 +1,7 @@
 import type { CounterDef } from './counter.js';
-import { FanOutKind, SourceFanOut } from './source-fanout.js';
 
 export const SRC_MAX_DST_ADDRS: CounterDef = {
   name: 'SRC_MAX_DST_ADDRS',
   description: 'largest number of distinct destination addresses one source opened something with (TCP without ACK/RST, UDP towards a lower port, ICMP echo/timestamp request, ARP request)',
-  create: () => new SourceFanOut(FanOutKind.Addresses),
+  fanOut: 'addresses',
 };

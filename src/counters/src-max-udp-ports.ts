@@ -1,8 +1,7 @@
 import type { CounterDef } from './counter.js';
-import { FanOutKind, SourceFanOut } from './source-fanout.js';
 
 export const SRC_MAX_UDP_PORTS: CounterDef = {
   name: 'SRC_MAX_UDP_PORTS',
   description: 'largest number of distinct UDP destination ports one source sent requests to (destination port below source port)',
-  create: () => new SourceFanOut(FanOutKind.UdpPorts),
+  fanOut: 'udpPorts',
 };

@@ -15,6 +15,7 @@ import type { CountJob, JobSlot, SegmentCount, WorkerReply, WorkerSetup } from '
 const setup = workerData as WorkerSetup & { slots: JobSlot[] };
 const analyzer = new Analyzer(setup.cfg as Config, setup.series, { counters: setup.counters });
 const counters = analyzer.packetCounters;
+const fanOut = analyzer.fanOut;
 const summary = new PacketSummary();
 const port = parentPort!;
 
@@ -27,6 +28,7 @@ function count(job: JobSlot, from: number, to: number): number {
     decodePacket(data, offset[i], caplen[i], wirelen[i], linkType[i], summary);
     malformed += summary.malformed;
     for (let c = 0; c < nc; c++) counters[c].process!(summary);
+    if (fanOut !== undefined) fanOut.process(summary);
   }
   return malformed;
 }

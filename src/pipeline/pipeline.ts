@@ -395,6 +395,7 @@ export class Pipeline {
     const summary = this.summary;
     const counters = this.counters;
     const nc = counters.length;
+    const fanOut = this.opts.analyzer.fanOut;
     const live = this.opts.source.live;
     if (!this.started && !live) {
       this.started = true;
@@ -414,6 +415,7 @@ export class Pipeline {
       decodePacket(data, offset[i], caplen[i], wirelen[i], linkType[i], summary);
       malformed += summary.malformed;
       for (let c = 0; c < nc; c++) counters[c].process!(summary);
+      if (fanOut !== undefined) fanOut.process(summary);
     }
     this.own.packets += i - from;
     this.own.malformed += malformed;

@@ -138,7 +138,11 @@ export class Session implements RunSession {
   progress(): RunProgress {
     const s = this.pipeline.state;
     const src = this.source.stats();
-    return { ...s, bytesRead: src.bytesRead, bytesTotal: src.bytesTotal, records: 0, badLines: 0, lateRecords: 0 };
+    const approx = this.analyzer.approximate;
+    return {
+      ...s, bytesRead: src.bytesRead, bytesTotal: src.bytesTotal, records: 0, badLines: 0, lateRecords: 0,
+      approximate: { periods: approx.periods, byStat: { ...approx.byStat } },
+    };
   }
 
   /** Delivery figures of the exporters that report them (network exporters). */

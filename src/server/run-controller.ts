@@ -141,6 +141,7 @@ export class RunController {
       badLines: cur?.badLines ?? 0,
       lateRecords: cur?.lateRecords ?? 0,
       exporters: this.exporterHealth(),
+      ...(cur?.approximate === undefined ? {} : { approximate: { periods: cur.approximate.periods, byStat: { ...cur.approximate.byStat } } }),
     };
   }
 

@@ -62,6 +62,12 @@ export const StatusSchema = Type.Object(
     badLines: Type.Integer({ description: 'Zeek log lines that were no records (skipped, reported)' }),
     lateRecords: Type.Integer({ description: 'Zeek records later than zeek.lateness (counted, not used)' }),
     exporters: Type.Array(ExporterHealthSchema, { description: 'network exporters of the current or last run: what they sent and dropped' }),
+    approximate: Type.Optional(
+      Type.Object(
+        { periods: Type.Integer(), byStat: Type.Record(Type.String(), Type.Integer()) },
+        { additionalProperties: false, description: 'packet runs: periods where a fan-out table was full, so that the fan-out values are lower bounds (in all, and per statistic)' },
+      ),
+    ),
   },
   { additionalProperties: false, description: 'State of the analysis' },
 );

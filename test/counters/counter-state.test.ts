@@ -10,7 +10,7 @@ import { configKeys, loadConfig } from '../../src/config/load.js';
 import { Analyzer } from '../../src/analyzer/analyzer.js';
 import { counterDefs, type PeriodInfo } from '../../src/counters/index.js';
 import { transferList, type PeriodCountersState } from '../../src/counters/counter-state.js';
-import { FanOutKind, SourceFanOut } from '../../src/counters/source-fanout.js';
+import { FanOutTable } from '../../src/counters/source-fanout.js';
 import { PacketSummary } from '../../src/decode/packet-summary.js';
 import { decodePacket } from '../../src/decode/packet-decoder.js';
 import { collectPackets, type ReadPacket } from '../support/collect-packets.js';
@@ -38,6 +38,7 @@ function count(a: Analyzer, packets: readonly ReadPacket[], from: number, to: nu
     const p = packets[i];
     decodePacket(p.data, 0, p.caplen, p.wirelen, p.linkType, s);
     for (const c of a.packetCounters) c.process!(s);
+    a.fanOut?.process(s);
   }
 }
 
@@ -102,10 +103,13 @@ test('counter state: generated scans (IPv4 and IPv6, thousands of contacts) spli
 });
 
 test('counter state: a merged fan-out table stays within its bound and reports what did not fit', () => {
-  const part = (first: number) => {
-    const f = new SourceFanOut(FanOutKind.Addresses, 100);
+  // One source; the table holds its first target in the source's slot and, with a bound of
+  // CAP, CAP more in the contact set: at most CAP + 1 counted, the rest overflow.
+  const CAP = 100;
+  const part = (first: number, n = 80) => {
+    const f = new FanOutTable(['addresses'], { contacts: CAP });
     const s = new PacketSummary();
-    for (let i = first; i < first + 80; i++) {
+    for (let i = first; i < first + n; i++) {
       const frame = B.ethernet({
         etherType: B.ETH_IPV4,
         payload: B.ipv4({ src: '10.0.0.1', dst: `192.168.${i >> 8}.${i & 255}`, protocol: B.PROTO_TCP, payload: B.tcp({ srcPort: 1000, dstPort: 80, flags: B.SYN }) }),
@@ -116,26 +120,29 @@ test('counter state: a merged fan-out table stays within its bound and reports w
     return f;
   };
   const a = part(0), b = part(40);
-  assert.equal(a.value(), 80);
-  assert.equal(a.contacts.overflow, 0);
-  const merged = new SourceFanOut(FanOutKind.Addresses, 100);
-  merged.merge(a.state());
-  merged.merge(b.state());
-  // 120 distinct targets, 100 fit: the value stays a lower bound and the overflow says so.
-  assert.equal(merged.contacts.size, 100);
-  assert.equal(merged.value(), 100);
-  assert.equal(merged.contacts.overflow, 20);
+  assert.equal(a.max('addresses'), 80);
+  assert.equal(a.overflow('addresses'), 0);
+  const merged = new FanOutTable(['addresses'], { contacts: CAP });
+  merged.mergeKind('addresses', a.stateOf('addresses'));
+  merged.mergeKind('addresses', b.stateOf('addresses'));
+  // 120 distinct targets, CAP + 1 fit: the value stays a lower bound and the overflow says so.
+  assert.equal(merged.max('addresses'), CAP + 1);
+  assert.equal(merged.overflow('addresses'), 120 - (CAP + 1));
   // A part that overflowed passes its overflow on.
   const full = part(0);
-  full.merge(part(80).state());
-  const again = new SourceFanOut(FanOutKind.Addresses, 100);
-  again.merge(full.state());
-  assert.equal(again.contacts.overflow, 60);
+  full.mergeKind('addresses', part(80).stateOf('addresses'));
+  assert.equal(full.overflow('addresses'), 160 - (CAP + 1));
+  const again = new FanOutTable(['addresses'], { contacts: CAP });
+  again.mergeKind('addresses', full.stateOf('addresses'));
+  assert.equal(again.max('addresses'), CAP + 1);
+  assert.equal(again.overflow('addresses'), 160 - (CAP + 1));
 });
 
 test('counter state: every packet counter of the registry hands out a state and merges one', async () => {
   const a = await analyzer();
-  assert.ok(a.packetCounters.length >= 6, `${a.packetCounters.length} packet counters`);
+  assert.ok(a.packetCounters.length >= 5, `${a.packetCounters.length} packet counters`);
+  // The fan-outs' shared table is counted at a call site of its own; each kind has a state.
+  for (const name of ['SRC_MAX_TCP_PORTS', 'SRC_MAX_UDP_PORTS', 'SRC_MAX_DST_ADDRS']) assert.ok(a.packetCounterNames().includes(name), name);
   assert.deepEqual(a.statelessPacketCounters(), []);
 });
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ContactSet } from '../../src/counters/contact-set.js';
-import { SourceCounts } from '../../src/counters/source-counts.js';
-import { FanOutKind, SourceFanOut } from '../../src/counters/source-fanout.js';
+import { SourceIds } from '../../src/counters/source-ids.js';
+import { FanOutTable } from '../../src/counters/source-fanout.js';
 import { PacketSummary } from '../../src/decode/packet-summary.js';
 import { decodePacket } from '../../src/decode/packet-decoder.js';
 import * as B from '../support/packet-builder.js';
@@ -10,6 +10,12 @@ import { prng } from '../support/prng.js';
 
 /** An address as a Uint32Array of the decoder's four words. */
 const words = (addr: string): Uint32Array => Uint32Array.from(B.addressWords(addr));
+
+/** A small id per source string, as SourceIds would give. */
+function idOf(ids: Map<string, number>, s: string): number {
+  if (!ids.has(s)) ids.set(s, ids.size);
+  return ids.get(s) as number;
+}
 
 /** Random contacts, IPv4 and IPv6, addresses and ports, with repeats. */
 function contacts(n: number, seed: number): Array<{ s: string; t: string; tw: Uint32Array }> {
@@ -30,9 +36,10 @@ test('ContactSet: says "new" exactly for the first occurrence of each contact, a
   const set = new ContactSet();
   for (const seed of [1, 2]) {
     const seen = new Set<string>();
+    const ids = new Map<string, number>();
     for (const c of contacts(30_000, seed)) {
       const key = `${c.s} ${c.t}`;
-      assert.equal(set.add(words(c.s), c.tw), !seen.has(key), key);
+      assert.equal(set.add(idOf(ids, c.s), c.tw), !seen.has(key), key);
       seen.add(key);
     }
     assert.equal(set.size, seen.size);
@@ -44,9 +51,10 @@ test('ContactSet: says "new" exactly for the first occurrence of each contact, a
 test('ContactSet: past its bound new contacts are not recorded but counted as overflow', () => {
   const set = new ContactSet(1000);
   const seen = new Set<string>();
+  const ids = new Map<string, number>();
   let news = 0;
   for (const c of contacts(20_000, 3)) {
-    if (set.add(words(c.s), c.tw)) news++;
+    if (set.add(idOf(ids, c.s), c.tw)) news++;
     seen.add(`${c.s} ${c.t}`);
   }
   assert.equal(news, 1000);
@@ -54,25 +62,24 @@ test('ContactSet: past its bound new contacts are not recorded but counted as ov
   assert.ok(set.overflow >= seen.size - 1000, `overflow ${set.overflow} covers the ${seen.size - 1000} contacts left out`);
 });
 
-test('SourceCounts: exact counts per source up to its bound, a lower bound past it', () => {
+test('SourceIds: one dense id per distinct source, stable over the period, none past its bound', () => {
   const rnd = prng(4);
   const sources = Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? `2001:db8::${i.toString(16)}` : `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`));
-  const exact = new Map<string, number>();
-  const counts = new SourceCounts();
-  for (let i = 0; i < 40_000; i++) {
-    const s = sources[Math.floor(rnd() ** 3 * sources.length)];
-    exact.set(s, (exact.get(s) ?? 0) + 1);
-    counts.increment(words(s));
+  const ids = new SourceIds();
+  for (let period = 0; period < 2; period++) {
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 40_000; i++) {
+      const s = sources[Math.floor(rnd() ** 3 * sources.length)];
+      const isNew = !expected.has(s);
+      assert.equal(ids.id(words(s)), idOf(expected, s), s);
+      assert.equal(ids.fresh, isNew);
+    }
+    assert.equal(ids.size, expected.size);
+    ids.clear();
   }
-  assert.equal(counts.size, exact.size);
-  assert.equal(counts.max(), Math.max(...exact.values()));
-  counts.clear();
-  assert.equal(counts.max(), 0);
-  const small = new SourceCounts(10);
-  for (let i = 0; i < 20; i++) for (let j = 0; j <= i; j++) small.increment(words(`10.0.0.${i}`));
-  // Sources 0..9 fit (the largest has 10); 10..19 are left out and counted.
-  assert.equal(small.max(), 10);
-  assert.equal(small.overflow, 20 * 21 / 2 - 55);
+  const small = new SourceIds(0, 10);
+  for (let i = 0; i < 20; i++) assert.equal(small.id(words(`10.0.0.${i}`)), i < 10 ? i : -1);
+  assert.equal(small.id(words('10.0.0.3')), 3, 'a source that got an id keeps it');
 });
 
 /** Decodes an Ethernet frame into a fresh summary. */
@@ -84,12 +91,10 @@ function summary(frame: Uint8Array): PacketSummary {
 const v4 = (src: string, dst: string, protocol: number, payload: Uint8Array): Uint8Array =>
   B.ethernet({ etherType: B.ETH_IPV4, payload: B.ipv4({ src, dst, protocol, payload }) });
 
-test('SourceFanOut: only opening packets are contacts, each distinct target counted once', () => {
-  const tcp = new SourceFanOut(FanOutKind.TcpPorts), udp = new SourceFanOut(FanOutKind.UdpPorts), addr = new SourceFanOut(FanOutKind.Addresses);
-  const feed = (frame: Uint8Array): void => {
-    const p = summary(frame);
-    for (const c of [tcp, udp, addr]) c.process(p);
-  };
+test('FanOutTable: only opening packets are contacts, each distinct target counted once', () => {
+  const table = new FanOutTable(['tcpPorts', 'udpPorts', 'addresses']);
+  const values = (): number[] => [table.max('tcpPorts'), table.max('udpPorts'), table.max('addresses')];
+  const feed = (frame: Uint8Array): void => table.process(summary(frame));
   // A server answering 50 clients on 50 ports: replies, never contacts.
   for (let i = 0; i < 50; i++) {
     feed(v4('10.0.0.1', `10.0.1.${i}`, B.PROTO_TCP, B.tcp({ srcPort: 80, dstPort: 40000 + i, flags: B.SYN | B.ACK })));
@@ -97,7 +102,7 @@ test('SourceFanOut: only opening packets are contacts, each distinct target coun
     feed(v4('10.0.0.1', `10.0.1.${i}`, B.PROTO_UDP, B.udp({ srcPort: 53, dstPort: 40000 + i })));
     feed(v4('10.0.0.1', `10.0.1.${i}`, B.PROTO_ICMP, B.icmp({ type: 0 })));
   }
-  assert.deepEqual([tcp.value(), udp.value(), addr.value()], [0, 0, 0]);
+  assert.deepEqual(values(), [0, 0, 0]);
   // A prober: SYN and FIN probes to 7 ports (twice), UDP requests to 4, pings to 3 hosts, ARP for 2.
   for (let r = 0; r < 2; r++) {
     for (let port = 1; port <= 7; port++) feed(v4('10.9.0.1', '10.0.0.1', B.PROTO_TCP, B.tcp({ srcPort: 50000, dstPort: port, flags: port % 2 ? B.SYN : B.FIN })));
@@ -105,9 +110,9 @@ test('SourceFanOut: only opening packets are contacts, each distinct target coun
     for (let h = 3; h <= 5; h++) feed(v4('10.9.0.1', `10.0.0.${h}`, B.PROTO_ICMP, B.icmp({ type: 8 })));
     for (let h = 6; h <= 7; h++) feed(B.ethernet({ etherType: B.ETH_ARP, payload: B.arp({ op: 1, senderIp: '10.9.0.1', targetIp: `10.0.0.${h}` }), pad: true }));
   }
-  assert.deepEqual([tcp.value(), udp.value(), addr.value()], [7, 4, 7]);
-  for (const c of [tcp, udp, addr]) c.reset();
-  assert.deepEqual([tcp.value(), udp.value(), addr.value()], [0, 0, 0]);
+  assert.deepEqual(values(), [7, 4, 7]);
+  table.reset();
+  assert.deepEqual(values(), [0, 0, 0]);
 });
 
 test('decoder: ICMP type and code, destination unreachable bit, ARP operation and addresses', () => {
@@ -126,4 +131,21 @@ test('decoder: ICMP type and code, destination unreachable bit, ARP operation an
   assert.equal(arp.arpOp, 1);
   assert.deepEqual([...arp.src], B.addressWords('10.1.2.3'));
   assert.deepEqual([...arp.dst], B.addressWords('10.1.2.254'));
+});
+
+test('FanOutTable: contacts lost past either bound are counted per kind; below the bounds nothing is', () => {
+  const table = new FanOutTable(['tcpPorts', 'udpPorts', 'addresses'], { sources: 10, contacts: 20 });
+  const syn = (src: string, port: number): void =>
+    table.process(summary(v4(src, '10.0.0.1', B.PROTO_TCP, B.tcp({ srcPort: 50000, dstPort: port, flags: B.SYN }))));
+  // 10 sources, one of them on 21 ports of one host: 20 contacts beyond each source's first, at both bounds.
+  for (let i = 0; i < 10; i++) syn(`10.9.0.${i}`, 1);
+  for (let port = 2; port <= 21; port++) syn('10.9.0.0', port);
+  assert.deepEqual([table.overflow('tcpPorts'), table.overflow('udpPorts'), table.overflow('addresses')], [0, 0, 0]);
+  assert.equal(table.max('tcpPorts'), 21);
+  syn('10.9.0.0', 22); // one port too many
+  syn('10.9.0.10', 1); // one source too many: its TCP and address contacts are lost
+  assert.deepEqual([table.overflow('tcpPorts'), table.overflow('udpPorts'), table.overflow('addresses')], [2, 0, 1]);
+  assert.equal(table.max('tcpPorts'), 21, 'a lower bound: the 22nd port is not counted');
+  table.reset();
+  assert.deepEqual([table.overflow('tcpPorts'), table.overflow('addresses')], [0, 0]);
 });

@@ -2,6 +2,7 @@ import type { Session } from '../../pipeline/session.js';
 import type { PipelineStatus } from '../../pipeline/pipeline.js';
 import { formatDuration } from '../../config/duration.js';
 import { formatRate } from './format.js';
+import { FANOUT_BOUNDS } from '../../counters/source-fanout.js';
 
 /** The end-of-run summary printed on stderr. */
 export function formatSummary(session: Session, st: PipelineStatus, elapsedSeconds: number): string {
@@ -12,6 +13,15 @@ export function formatSummary(session: Session, st: PipelineStatus, elapsedSecon
     `netspot: ${elapsedSeconds.toFixed(2)} s, ${formatRate(st.packets / elapsedSeconds)}` +
       (st.dropped > 0 ? `, ${st.dropped} dropped by the capture` : ''),
   ];
+  // Bounded fan-out tables that filled up: those periods' values are lower bounds (never hidden).
+  const approx = session.analyzer.approximate;
+  if (approx.periods > 0) {
+    const which = Object.entries(approx.byStat).map(([k, v]) => `${k} ${v}`).join(', ');
+    lines.push(
+      `netspot: ${approx.periods} periods approximate (${which}): a fan-out table was full ` +
+        `(more than ${FANOUT_BOUNDS.sources} sources or ${FANOUT_BOUNDS.contacts} contacts a period), values are lower bounds`,
+    );
+  }
   // Network exporters: what reached the peer and what was lost (never hidden).
   for (const h of session.exporterHealth()) {
     lines.push(
