@@ -71,7 +71,7 @@ function sensorMessage(cfg: Awaited<ReturnType<typeof loadConfig>>, sensor: numb
     p.dstPort = [22, 53, 80, 443, 8080][rnd(5)];
     p.tcpFlags = [0x02, 0x12, 0x10, 0x14][rnd(4)];
     p.ipBytes = 40 + rnd(1400);
-    for (const c of a.packetCounters) c.process!(p);
+    a.countPacket(p);
   }
   return encodeSnapshot({ sensor: `s${sensor}`, start: P, period: P, covered: P, partial: false, real: 0.001, dropped: 0, received: 0 }, a.periodState());
 }

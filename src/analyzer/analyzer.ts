@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import type { NamedValue } from '../backend/named-value.js';
 import type { AlarmContext } from '../records/alarm-context.js';
 import { UsageError } from '../util/errors.js';
+import type { PacketSummary } from '../decode/packet-summary.js';
 import { TopTalkers } from '../context/top-talkers.js';
 import { COUNTER_STATE_VERSION, type PeriodCountersState } from '../counters/counter-state.js';
 
@@ -206,6 +207,15 @@ export class Analyzer {
    */
   statelessPacketCounters(): string[] {
     return this.packetCounters.filter((c) => c.state === undefined || c.merge === undefined).map((c) => c.constructor.name);
+  }
+
+  /**
+   * Counts one decoded packet: every packet counter, then the fan-out table. The pipeline and
+   * the count worker inline this loop (no call per packet); tests and benchmarks use this.
+   */
+  countPacket(summary: PacketSummary): void {
+    for (const c of this.packetCounters) c.process!(summary);
+    this.fanOut?.process(summary);
   }
 
   /** Names of the computed counters. */

@@ -194,15 +194,14 @@ export class Backend {
    * calibration whose values sat at the maximum) silently disables that tail: say it once.
    */
   private checkReach(name: string, up: number, down: number, [min, max]: readonly [number, number]): void {
-    const out = up > max ? { tail: 'up', side: 'upper', z: up, bound: `the largest value ${name} can take (${max})`, verb: 'upward' }
-      : down < min ? { tail: 'down', side: 'lower', z: down, bound: `the smallest value ${name} can take (${min})`, verb: 'downward' }
+    const out = up > max ? { tail: 'up', side: 'upper', z: up, bound: `above ${max}, the largest value ${name} can take`, verb: 'upward' }
+      : down < min ? { tail: 'down', side: 'lower', z: down, bound: `below ${min}, the smallest value ${name} can take`, verb: 'downward' }
       : undefined;
     if (out === undefined || this.unreachableReported.has(`${name} ${out.tail}`)) return;
     this.unreachableReported.add(`${name} ${out.tail}`);
     this.opts.onWarning?.(
-      `${name}: the ${out.side} anomaly threshold ${out.z.toPrecision(4)} lies beyond ${out.bound}, so ${name} cannot alarm ` +
-        `${out.verb} while it stays there (the calibration periods put it there: values at or near that bound); ` +
-        `the detector keeps learning and may bring it back`,
+      `${name}: ${out.side} threshold ${out.z.toPrecision(4)} is ${out.bound}: no ${out.verb} alarm while it stays there ` +
+        `(its calibration values sat at that bound)`,
     );
   }
 

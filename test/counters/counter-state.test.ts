@@ -37,8 +37,7 @@ function count(a: Analyzer, packets: readonly ReadPacket[], from: number, to: nu
   for (let i = from; i < to; i++) {
     const p = packets[i];
     decodePacket(p.data, 0, p.caplen, p.wirelen, p.linkType, s);
-    for (const c of a.packetCounters) c.process!(s);
-    a.fanOut?.process(s);
+    a.countPacket(s);
   }
 }
 

@@ -32,7 +32,7 @@ function count(a: Analyzer, packets: Array<[number, number, number]>): void {
     p.srcPort = 40000;
     p.dstPort = port;
     p.ipBytes = 40;
-    for (const c of a.packetCounters) c.process!(p);
+    a.countPacket(p);
   }
 }
 
