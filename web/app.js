@@ -179,14 +179,18 @@ function who(c) {
   if (!c) return '–';
   const pct = (s) => (s * 100).toFixed(s < 0.1 ? 1 : 0) + '%';
   const first = (l, f) => (l.length === 0 ? '–' : f(l[0]) + ' ' + pct(l[0].share));
-  return [first(c.top_src, (x) => x.addr), first(c.top_dst, (x) => x.addr), first(c.top_dst_port, (x) => x.proto + '/' + x.port)].join(' · ');
+  const parts = [first(c.top_src, (x) => x.addr), first(c.top_dst, (x) => x.addr), first(c.top_dst_port, (x) => x.proto + '/' + x.port)];
+  // A scanner is named by the fan-out statistic it moved, not by its volume.
+  for (const f of c.top_fanout ?? []) parts.push(f.addr + ' ' + f.targets + ' ' + (f.stat === 'ADDR_FANOUT' ? 'hosts' : 'ports'));
+  return parts.join(' · ');
 }
 
 function whoTitle(c) {
   if (!c) return '';
   const list = (l, f) => l.map((x) => f(x) + ' ' + x.pkts + ' pkts (' + (x.share * 100).toFixed(1) + '%)').join('\n');
   return 'sources\n' + list(c.top_src, (x) => x.addr) + '\n\ndestinations\n' + list(c.top_dst, (x) => x.addr) +
-    '\n\ndestination ports\n' + list(c.top_dst_port, (x) => x.proto + '/' + x.port);
+    '\n\ndestination ports\n' + list(c.top_dst_port, (x) => x.proto + '/' + x.port) +
+    (c.top_fanout ? '\n\nfan-out\n' + c.top_fanout.map((f) => f.stat + ': ' + f.addr + ' (' + f.targets + ')').join('\n') : '');
 }
 
 const timeOf = (ns) => new Date(Number(ns) / 1e6).toISOString().replace('T', ' ').replace('Z', '');

@@ -7,13 +7,16 @@ import { counterDef, FanOutTable, SumTable, type Counter, type FanOutKind, type 
 import { NON_NEGATIVE, statDef, type StatDef } from '../stats/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedValue } from '../backend/named-value.js';
-import type { AlarmContext } from '../records/alarm-context.js';
+import type { AlarmContext, TopFanOut } from '../records/alarm-context.js';
 import { UsageError } from '../util/errors.js';
 import type { PacketSummary } from '../decode/packet-summary.js';
 import { TopTalkers } from '../context/top-talkers.js';
 import { COUNTER_STATE_VERSION, type PeriodCountersState } from '../counters/counter-state.js';
 
 export type { PeriodResult } from '../backend/backend.js';
+
+/** The statistic each kind of fan-out table serves. */
+const FANOUT_STAT: Record<FanOutKind, string> = { tcpPorts: 'TCP_PORT_FANOUT', udpPorts: 'UDP_PORT_FANOUT', addresses: 'ADDR_FANOUT' };
 
 /** What packet counters are read with (they do not look at it). */
 const NO_PERIOD: PeriodInfo = { sourceSeconds: 0, partial: false, realSeconds: 0, dropped: 0, received: 0 };
@@ -51,7 +54,12 @@ export class Analyzer {
   private talkers: TopTalkers | null = null;
   private closedTalkers: TopTalkers | null = null;
   private talkersSlot = -1;
-  private readonly readContext = (): AlarmContext => this.closedTalkers!.context();
+  /** The closed period's sources behind the fan-out statistics, for its context. */
+  private closedFanOut: TopFanOut[] = [];
+  private readonly readContext = (): AlarmContext => {
+    const talkers = this.closedTalkers!.context();
+    return this.closedFanOut.length === 0 ? talkers : { ...talkers, top_fanout: this.closedFanOut };
+  };
   /** The packet counters again, with the counter names each serves: what a period state lists. */
   private readonly stateful: Array<{ names: string[]; counter: Counter }> = [];
   private readonly keepState: boolean;
@@ -209,6 +217,16 @@ export class Analyzer {
     return this.packetCounters.filter((c) => c.state === undefined || c.merge === undefined).map((c) => c.constructor.name);
   }
 
+  /** The sources behind the loaded fan-out statistics this period (before the table resets). */
+  private fanOutCulprits(table: FanOutTable): TopFanOut[] {
+    const out: TopFanOut[] = [];
+    for (const t of table.topSources()) {
+      const stat = FANOUT_STAT[t.kind];
+      if (this.stats.some((d) => d.name === stat)) out.push({ stat, addr: t.addr, targets: t.targets });
+    }
+    return out;
+  }
+
   /**
    * Counts one decoded packet: every packet counter, then the fan-out table. The pipeline and
    * the count worker inline this loop (no call per packet); tests and benchmarks use this.
@@ -247,6 +265,7 @@ export class Analyzer {
       this.adopted = undefined;
     }
     this.sumTable?.reset();
+    if (this.fanOut !== undefined && this.talkers !== null) this.closedFanOut = this.fanOutCulprits(this.fanOut);
     this.fanOut?.reset();
     if (approximate !== undefined) {
       const tally = this.approximate;

@@ -31,6 +31,7 @@ import {
 } from '../decode/packet-summary.js';
 import { CONTACT_CAPACITY, ContactSet } from './contact-set.js';
 import { SOURCE_CAPACITY, SourceIds } from './source-ids.js';
+import { addressText } from '../context/address-text.js';
 import { stateMismatch, type ContactsState, type CounterState } from './counter-state.js';
 
 /** What a contact's target is, and which packets are contacts. */
@@ -74,6 +75,8 @@ export class FanOutTable implements Counter {
   private readonly addr: ContactSet;
   /** The largest count of each kind this period, kept as counts grow (no scan at period end). */
   private readonly maxima = new Uint32Array(6);
+  /** The source id holding each maximum (the alarm context names it). */
+  private readonly maxId = new Int32Array(6);
   /** Contacts lost this period because the source table was full, by the packet's kind bits. */
   private readonly lostSources = new Uint32Array((TCP | UDP | ADDR) + 1);
 
@@ -127,11 +130,17 @@ export class FanOutTable implements Counter {
         st[o + 4] = 1;
         this.addr.add(id, d);
       }
-      if (maxima[4] === 0) maxima[4] = 1;
+      if (maxima[4] === 0) {
+        maxima[4] = 1;
+        this.maxId[4] = id;
+      }
     } else if (!(v4 && n >= HELD && st[o + 5] === d[3]) && this.addr.add(id, d)) {
       st[o + 4] = n + 1;
       const c = (n + 1) & ~HELD;
-      if (c > maxima[4]) maxima[4] = c;
+      if (c > maxima[4]) {
+        maxima[4] = c;
+        this.maxId[4] = id;
+      }
     }
   }
 
@@ -144,16 +153,37 @@ export class FanOutTable implements Counter {
     if (n === 0) {
       st[o] = 1;
       st[o + 1] = port;
-      if (this.maxima[k] === 0) this.maxima[k] = 1;
+      if (this.maxima[k] === 0) {
+        this.maxima[k] = 1;
+        this.maxId[k] = id;
+      }
     } else if (st[o + 1] !== port && set.addPort(id, port)) {
       st[o] = n + 1;
-      if (n + 1 > this.maxima[k]) this.maxima[k] = n + 1;
+      if (n + 1 > this.maxima[k]) {
+        this.maxima[k] = n + 1;
+        this.maxId[k] = id;
+      }
     }
   }
 
   /** The largest count of `kind` this period (0 when no source contacted anything). */
   max(kind: FanOutKind): number {
     return this.maxima[COUNT[kind]];
+  }
+
+  /**
+   * For each enabled kind with a contact this period: the source holding the maximum and the
+   * count (the first source to reach it). Per period: one pass over the sources, allocates.
+   */
+  topSources(): Array<{ kind: FanOutKind; addr: string; targets: number }> {
+    const kinds = (Object.keys(BIT) as FanOutKind[]).filter((k) => (this.enabled & BIT[k]) !== 0 && this.max(k) > 0);
+    if (kinds.length === 0) return [];
+    const addr = new Map<number, string>();
+    for (const k of kinds) addr.set(this.maxId[COUNT[k]], '');
+    this.sources.forEach((id, s0, s1, s2, s3) => {
+      if (addr.has(id)) addr.set(id, addressText(s0, s1, s2, s3));
+    });
+    return kinds.map((k) => ({ kind: k, addr: addr.get(this.maxId[COUNT[k]])!, targets: this.max(k) }));
   }
 
   /** Contacts of `kind` this period that were not counted (a bound was reached). */

@@ -69,7 +69,11 @@ export function scoreRun(input: EvalInput): EvalResult {
     const ctx = hits.find((a) => a.timeNs === first.timeNs && a.context !== undefined)?.context;
     let culprit: boolean | null = null;
     if (ctx !== undefined && (l.attacker !== undefined || l.target !== undefined)) {
-      culprit = (l.attacker !== undefined && ctx.top_src[0]?.addr === l.attacker) || (l.target !== undefined && ctx.top_dst[0]?.addr === l.target);
+      // The first source by volume, or the source behind an alarmed fan-out statistic.
+      const fanOutSources = (ctx.top_fanout ?? []).filter((f) => hits.some((a) => a.timeNs === first.timeNs && a.stat === f.stat)).map((f) => f.addr);
+      culprit =
+        (l.attacker !== undefined && (ctx.top_src[0]?.addr === l.attacker || fanOutSources.includes(l.attacker))) ||
+        (l.target !== undefined && ctx.top_dst[0]?.addr === l.target);
     }
     return { name: l.name, start: l.start, end: l.end, detected: true, delay_periods: delay, stats, culprit_in_context: culprit };
   });

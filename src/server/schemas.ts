@@ -152,8 +152,15 @@ const TopPortSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+const TopFanOutSchema = Type.Object(
+  { stat: Type.String(), addr: Type.String(), targets: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false, description: 'the source behind a fan-out statistic: the most distinct ports or addresses contacted' },
+);
 export const AlarmContextSchema = Type.Object(
-  { top_src: Type.Array(TopAddressSchema), top_dst: Type.Array(TopAddressSchema), top_dst_port: Type.Array(TopPortSchema) },
+  {
+    top_src: Type.Array(TopAddressSchema), top_dst: Type.Array(TopAddressSchema), top_dst_port: Type.Array(TopPortSchema),
+    top_fanout: Type.Optional(Type.Array(TopFanOutSchema)),
+  },
   { additionalProperties: false, description: "the period's heaviest sources, destinations and destination ports (docs/alarms.md)" },
 );
 

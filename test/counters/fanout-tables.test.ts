@@ -149,3 +149,27 @@ test('FanOutTable: contacts lost past either bound are counted per kind; below t
   table.reset();
   assert.deepEqual([table.overflow('tcpPorts'), table.overflow('addresses')], [0, 0]);
 });
+
+test('topSources names the source holding each maximum, also when it overtakes an earlier one', () => {
+  const table = new FanOutTable(['tcpPorts', 'udpPorts', 'addresses']);
+  const s = new PacketSummary();
+  const send = (src: string, dst: string, dstPort: number, udp = false): void => {
+    const l4 = udp ? B.udp({ srcPort: 50000, dstPort, payload: new Uint8Array(8) }) : B.tcp({ srcPort: 50000, dstPort, flags: B.SYN });
+    const frame = B.ethernet({ etherType: B.ETH_IPV4, payload: B.ipv4({ src, dst, protocol: udp ? B.PROTO_UDP : B.PROTO_TCP, payload: l4 }) });
+    decodePacket(frame, 0, frame.length, frame.length, 1, s);
+    table.process(s);
+  };
+  // 10.0.0.1 leads first (2 ports, 2 addresses), then 10.0.0.2 overtakes on ports (3), and
+  // 10.0.0.3 on addresses (3) and UDP ports (1 is enough: the only UDP source).
+  send('10.0.0.1', '192.0.2.1', 80);
+  send('10.0.0.1', '192.0.2.2', 81);
+  for (const p of [22, 23, 24]) send('10.0.0.2', '192.0.2.9', p);
+  for (const d of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) send('10.0.0.3', d, 53, true);
+  assert.deepEqual(table.topSources(), [
+    { kind: 'tcpPorts', addr: '10.0.0.2', targets: 3 },
+    { kind: 'udpPorts', addr: '10.0.0.3', targets: 1 },
+    { kind: 'addresses', addr: '10.0.0.3', targets: 3 },
+  ]);
+  table.reset();
+  assert.deepEqual(table.topSources(), []);
+});

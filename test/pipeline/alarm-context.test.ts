@@ -12,6 +12,9 @@ import type { EpisodeRecord } from '../../src/records/index.js';
 import { alarmRecordToJson } from '../../src/records/index.js';
 import { CollectingExporter } from '../support/run-capture.js';
 import { DEMO_SCENARIO } from '../fixtures/syn-flood.js';
+import { generateScanTraffic, largest, type ScanScenario } from '../fixtures/scan-traffic.js';
+import { writePcap } from '../support/capture-writer.js';
+import { runCapture, tempFile } from '../support/run-capture.js';
 
 const demo = fileURLToPath(new URL('../../../data/demo-syn-flood.pcap.gz', import.meta.url));
 
@@ -90,4 +93,35 @@ test('netspot run writes one episode per incident to --exporter.file.episode (%s
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a fan-out alarm names the source behind it: the generated scanner, with its exact count of targets', async () => {
+  // 120 quiet periods, then a TCP port scan, a UDP port scan and a host sweep, each by one
+  // source whose probes are a few percent of the period's packets (never a top talker).
+  const sc: ScanScenario = {
+    periods: 130, connections: 40, bulk: 600, seed: 23,
+    attacks: [{ kind: 'tcp-scan', from: 121, to: 121, rate: 60 }, { kind: 'udp-scan', from: 123, to: 123, rate: 40 }, { kind: 'sweep', from: 125, to: 125, rate: 50 }],
+  };
+  const { packets, truth } = generateScanTraffic(sc, 1_700_000_000);
+  const path = tempFile('scan.pcap', writePcap(packets, { linkType: 1, nanos: true }));
+  const { collector } = await runCapture(path, [
+    ['analyzer.stats', ['TCP_PORT_FANOUT', 'UDP_PORT_FANOUT', 'ADDR_FANOUT']], ['analyzer.period', '1s'], ['spot.depth', 0], ['spot.n_init', 100],
+  ]);
+  const t0 = collector.records[0].timeNs;
+  const periodOf = (ns: bigint): number => Number((ns - t0) / 1_000_000_000n);
+  const truthOf = { TCP_PORT_FANOUT: (k: number) => truth[k].tcpPorts, UDP_PORT_FANOUT: (k: number) => truth[k].udpPorts, ADDR_FANOUT: (k: number) => truth[k].addrs };
+  const seen = new Set<string>();
+  for (const a of collector.alarms) {
+    const k = periodOf(a.timeNs);
+    const sets = truthOf[a.stat as keyof typeof truthOf](k);
+    // The generator's source with the most targets this period, and how many.
+    const [culprit, targets] = [...sets].map(([src, s]) => [src, s.size] as const).sort((x, y) => y[1] - x[1])[0];
+    const entry = a.context?.top_fanout?.find((f) => f.stat === a.stat);
+    assert.deepEqual(entry, { stat: a.stat, addr: culprit, targets }, `period ${k}: ${a.stat}`);
+    assert.equal(targets, largest(sets as Map<string, Set<unknown>>));
+    // Not visible by volume: the scanner is not the first source by packets.
+    assert.notEqual(a.context!.top_src[0].addr, culprit, `period ${k}: the scanner leads by volume`);
+    seen.add(a.stat);
+  }
+  assert.deepEqual([...seen].sort(), ['ADDR_FANOUT', 'TCP_PORT_FANOUT', 'UDP_PORT_FANOUT'], 'each scan raised its fan-out alarm');
 });
