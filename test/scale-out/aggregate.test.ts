@@ -7,7 +7,7 @@
  * distinct counts those of the generator; through hard kills of the aggregator and of
  * nats-server nothing is lost and nothing doubled.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -116,7 +116,15 @@ test('three sensors, one aggregate: the records of one run over the whole captur
   }
 });
 
-test('aggregator and nats-server killed and restarted mid-run: no period lost, none doubled', { skip, timeout: 300_000 }, async (t) => {
+/**
+ * Three sensors publish 400 periods; the aggregator is SIGKILLed mid-run together with
+ * nats-server, both restart (and with `natsUnderAggregator`, nats-server is killed and
+ * restarted once more under the running second aggregator). The two aggregator runs' records,
+ * concatenated, must be the single run's: nothing doubled, nothing lost but (known window,
+ * docs/scale-out.md) the one period whose judgement was saved when the kill fell before its
+ * records were written.
+ */
+async function killAndRestart(t: TestContext, natsUnderAggregator: boolean): Promise<void> {
   const s = setup(400, 100, 12);
   const nats = await NatsServer.start();
   try {
@@ -133,8 +141,13 @@ test('aggregator and nats-server killed and restarted mid-run: no period lost, n
     await nats.restart();
     const a2 = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg2'));
     try {
-      // Known window (docs/scale-out.md): a SIGKILL between saving a period's judgement and
-      // writing its records loses that one period; so wait for all but one, then a little more.
+      if (natsUnderAggregator) {
+        await waitFor('periods after the restart', async () => (lines(join(s.dir, 'agg2.json')).length >= 1 ? true : undefined), 60_000);
+        await nats.kill();
+        t.diagnostic(`nats-server killed with ${lines(join(s.dir, 'agg2.json')).length} periods judged after the restart`);
+        await nats.restart();
+      }
+      // All periods but possibly the one lost in the kill window, then a little more.
       await waitFor('the aggregate of every period', async () => {
         const n = lines(join(s.dir, 'agg1.json')).length + lines(join(s.dir, 'agg2.json')).length;
         return n >= ref.data.length - 1 ? true : undefined;
@@ -147,66 +160,32 @@ test('aggregator and nats-server killed and restarted mid-run: no period lost, n
     assert.equal(r.code, 0, r.stderr);
     t.diagnostic(r.stderr.split('\n').filter((l) => /snapshots:|site lab/.test(l)).join('; '));
     const got = [...lines(join(s.dir, 'agg1.json')), ...lines(join(s.dir, 'agg2.json'))];
+    const alarms = [...alarmLines(join(s.dir, 'agg1-alarms.json')), ...alarmLines(join(s.dir, 'agg2-alarms.json'))];
     if (got.length === ref.data.length) {
       assert.deepEqual(got, ref.data);
-      assert.deepEqual([...alarmLines(join(s.dir, 'agg1-alarms.json')), ...alarmLines(join(s.dir, 'agg2-alarms.json'))], ref.alarms);
-    } else {
-      // Nothing doubled, nothing else lost: only the period the kill interrupted is missing.
-      const lost = ref.data[judgedBefore];
-      t.diagnostic(`the kill fell inside the known window: period ${judgedBefore} (${lost.slice(0, 40)}...) was judged and saved, its records lost`);
-      assert.deepEqual(got, ref.data.filter((_, k) => k !== judgedBefore));
-      const lostTime = /"time":(\d+)/.exec(lost)![1];
-      assert.deepEqual(
-        [...alarmLines(join(s.dir, 'agg1-alarms.json')), ...alarmLines(join(s.dir, 'agg2-alarms.json'))],
-        ref.alarms.filter((a) => !a.includes(`"time":${lostTime},`)),
-      );
+      assert.deepEqual(alarms, ref.alarms);
+      return;
     }
+    // Nothing doubled, nothing else lost: only the period the kill interrupted is missing.
+    const lost = ref.data[judgedBefore];
+    t.diagnostic(`the kill fell inside the known window: period ${judgedBefore} was judged and saved, its records lost`);
+    assert.deepEqual(got, ref.data.filter((_, k) => k !== judgedBefore));
+    const lostTime = /"time":(\d+)/.exec(lost)![1];
+    assert.deepEqual(alarms, ref.alarms.filter((a) => !a.includes(`"time":${lostTime},`)));
   } finally {
     await nats.stop();
   }
-});
+}
 
-// Known defect (docs/scale-out.md): this variant, nats-server also killed under the running
-// aggregator, failed about one run in three and its cause is not settled. Kept as a TODO test
-// so that it runs and shows, without failing the suite.
-test('nats-server killed and restarted under a running aggregator: it resumes by itself', { skip, todo: 'known defect: fails about one run in three (the kill window, or a consumer stall after the server restart; docs/scale-out.md)', timeout: 300_000 }, async (t) => {
-  const s = setup(400, 100, 12);
-  const nats = await NatsServer.start();
-  try {
-    const ref = await single(s);
-    const a1 = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg1'));
-    await Promise.all(s.parts.map((p, i) => ok(sensorArgs(p, i, nats.url, s.period))));
-    // Every snapshot is in the stream now; the aggregator is still working through them.
-    await waitFor('a first aggregated period', async () => (lines(join(s.dir, 'agg1.json')).length >= 1 ? true : undefined), 60_000);
-    a1.proc.kill('SIGKILL');
-    await nats.kill();
-    const judgedBefore = lines(join(s.dir, 'agg1.json')).length;
-    assert.ok(judgedBefore < ref.data.length, `the aggregator was killed mid-run (${judgedBefore} of ${ref.data.length} periods)`);
-    t.diagnostic(`aggregator killed after ${judgedBefore} of ${ref.data.length} periods`);
-    await nats.restart();
-    const a2 = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg2'));
-    try {
-      await waitFor('periods after the restart', async () => (lines(join(s.dir, 'agg2.json')).length >= 1 ? true : undefined), 60_000);
-      // nats-server alone goes down under the running aggregator, and comes back.
-      await nats.kill();
-      t.diagnostic(`nats-server killed with ${lines(join(s.dir, 'agg2.json')).length} periods judged after the restart`);
-      await nats.restart();
-      await waitFor('the aggregate of every period', async () => {
-        const n = lines(join(s.dir, 'agg1.json')).length + lines(join(s.dir, 'agg2.json')).length;
-        return n >= ref.data.length ? true : undefined;
-      }, 90_000);
-    } finally {
-      a2.proc.kill('SIGTERM');
-    }
-    const r = await a2.done;
-    assert.equal(r.code, 0, r.stderr);
-    t.diagnostic(r.stderr.split('\n').filter((l) => /snapshots:|site lab/.test(l)).join('; '));
-    assert.deepEqual([...lines(join(s.dir, 'agg1.json')), ...lines(join(s.dir, 'agg2.json'))], ref.data);
-    assert.deepEqual([...alarmLines(join(s.dir, 'agg1-alarms.json')), ...alarmLines(join(s.dir, 'agg2-alarms.json'))], ref.alarms);
-  } finally {
-    await nats.stop();
-  }
-});
+test('aggregator and nats-server killed and restarted mid-run: no period doubled, none lost but the known window', { skip, timeout: 300_000 }, (t) =>
+  killAndRestart(t, false));
+
+// Known defect (docs/scale-out.md): with nats-server also killed under the running aggregator
+// this failed about one run in three and the cause is not settled. A TODO test: it runs and
+// shows, without failing the suite.
+test('nats-server killed and restarted under a running aggregator as well: it resumes by itself', {
+  skip, timeout: 300_000, todo: 'known defect: fails about one run in three (a consumer stall after the server restart?; docs/scale-out.md)',
+}, (t) => killAndRestart(t, true));
 
 test('a dead NATS at a sensor: a warning naming the URL, every snapshot counted as dropped, the analysis goes on', { skip, timeout: 60_000 }, async () => {
   const s = setup(20, 100, 13);

@@ -1,5 +1,6 @@
-import { Option, type Command } from 'commander';
-import { configKeys, loadConfig } from '../../config/load.js';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { addConfigKeyOptions, collectList as collect, configOverrides } from '../config-flags.js';
 import { AggregateSession } from '../../scale-out/aggregate-session.js';
 import { UsageError } from '../../util/errors.js';
 
@@ -37,25 +38,16 @@ export function register(program: Command): void {
         'Example:\n  netspot aggregate --nats nats://10.0.0.5:4222 --site lab --analyzer.state_file /var/lib/netspot/lab.state -f /var/log/netspot/%s.json',
     )
     .action(run);
-  for (const { key } of configKeys()) {
-    if (!cmd.options.some((o) => o.long === `--${key}`)) cmd.addOption(new Option(`--${key} <value>`).hideHelp());
-  }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+  addConfigKeyOptions(cmd);
 }
 
 async function run(flags: AggregateFlags): Promise<void> {
   if (flags.nats === undefined) throw new UsageError('netspot aggregate needs --nats URL');
   if (flags.site === undefined) throw new UsageError('netspot aggregate needs --site SITE');
-  const overrides: Array<[string, unknown]> = [];
-  for (const { key } of configKeys()) if (flags[key] !== undefined) overrides.push([key, flags[key]]);
-  if (flags.stat.length > 0) overrides.push(['analyzer.stats', flags.stat]);
-  if (flags.period !== undefined) overrides.push(['analyzer.period', flags.period]);
-  if (flags.wait !== undefined) overrides.push(['aggregate.wait', flags.wait]);
-  if (flags.verbose === true) overrides.push(['exporter.console.data', true]);
-  if (flags.file !== undefined) overrides.push(['exporter.file.data', flags.file]);
+  const overrides = configOverrides(flags, [
+    ['analyzer.stats', flags.stat], ['analyzer.period', flags.period], ['aggregate.wait', flags.wait],
+    ['exporter.console.data', flags.verbose], ['exporter.file.data', flags.file],
+  ]);
   const cfg = await loadConfig({ file: flags.config, overrides });
 
   const warn = (m: string): void => void process.stderr.write(`netspot: warning: ${m}\n`);

@@ -2,8 +2,9 @@
  * `netspot eval -d CAPTURE --labels LABELS.csv`: runs the analysis like `netspot run` and
  * scores its alarms against labelled attack intervals (src/eval/).
  */
-import { Option, type Command } from 'commander';
-import { configKeys, loadConfig } from '../../config/load.js';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { addConfigKeyOptions, collectList as collect, configOverrides } from '../config-flags.js';
 import { parseDuration } from '../../config/duration.js';
 import { Session } from '../../pipeline/session.js';
 import type { Exporter } from '../../exporters/index.js';
@@ -60,16 +61,13 @@ export function register(program: Command): void {
       '\nAn attack is detected when an alarm (any statistic) falls in a period overlapping its\n' +
         'interval (at least --grace periods long); delay = periods from the one holding the start\n' +
         'to the first alarm; culprit = the first alarm\'s context lists the attacker first among\n' +
-        'sources or the target first among destinations. Other alarms are false alarms.\n' +
+        'sources (or as the source behind an alarmed fan-out statistic) or the target first among\n' +
+        'destinations. Other alarms are false alarms.\n' +
         'Every configuration key can be set as --section.key VALUE, as for netspot run.\n\n' +
         'Example:\n  netspot eval -d eval.pcap --labels eval.labels.csv --spot.q 1e-5 --json',
     )
     .action(evaluate);
-  for (const { key } of configKeys()) cmd.addOption(new Option(`--${key} <value>`).hideHelp());
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+  addConfigKeyOptions(cmd);
 }
 
 async function evaluate(flags: EvalFlags): Promise<void> {
@@ -78,11 +76,10 @@ async function evaluate(flags: EvalFlags): Promise<void> {
   if (!Number.isInteger(grace) || grace < 1) throw new UsageError(`--grace needs a whole number of periods of at least 1, got "${flags.grace}"`);
   const labels = await readLabels(flags.labels);
   // Scoring reads the records itself: the console stays quiet unless asked for.
-  const overrides: Array<[string, unknown]> = [['exporter.console.alarm', false], ['exporter.console.data', false]];
-  for (const { key } of configKeys()) if (flags[key] !== undefined) overrides.push([key, flags[key]]);
-  if (flags.device !== undefined) overrides.push(['miner.device', flags.device]);
-  if (flags.stat.length > 0) overrides.push(['analyzer.stats', flags.stat]);
-  if (flags.period !== undefined) overrides.push(['analyzer.period', flags.period]);
+  const overrides: Array<[string, unknown]> = [
+    ['exporter.console.alarm', false], ['exporter.console.data', false],
+    ...configOverrides(flags, [['miner.device', flags.device], ['analyzer.stats', flags.stat], ['analyzer.period', flags.period]]),
+  ];
   const cfg = await loadConfig({ file: flags.config, overrides });
   const scoring = new ScoringExporter();
   const session = await Session.open(cfg, {

@@ -1,5 +1,6 @@
-import { Option, type Command } from 'commander';
-import { configKeys, loadConfig } from '../../config/load.js';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { addConfigKeyOptions, collectList as collect, configOverrides } from '../config-flags.js';
 import { Session } from '../../pipeline/session.js';
 import { ProgressLine } from '../run/progress-line.js';
 import { formatSummary } from '../run/summary.js';
@@ -40,25 +41,14 @@ export function register(program: Command): void {
         '  netspot run -d eth0 --spot.q 1e-5 -f /var/log/netspot/%s.data.json',
     )
     .action(run);
-  for (const { key } of configKeys()) {
-    cmd.addOption(new Option(`--${key} <value>`).hideHelp());
-  }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+  addConfigKeyOptions(cmd);
 }
 
 async function run(flags: RunFlags): Promise<void> {
-  const overrides: Array<[string, unknown]> = [];
-  for (const { key } of configKeys()) if (flags[key] !== undefined) overrides.push([key, flags[key]]);
-  if (flags.device !== undefined) overrides.push(['miner.device', flags.device]);
-  if (flags.stat.length > 0) overrides.push(['analyzer.stats', flags.stat]);
-  if (flags.period !== undefined) overrides.push(['analyzer.period', flags.period]);
-  if (flags.align !== undefined) overrides.push(['analyzer.align', flags.align]);
-  if (flags.workers !== undefined) overrides.push(['analyzer.workers', flags.workers]);
-  if (flags.verbose === true) overrides.push(['exporter.console.data', true]);
-  if (flags.file !== undefined) overrides.push(['exporter.file.data', flags.file]);
+  const overrides = configOverrides(flags, [
+    ['miner.device', flags.device], ['analyzer.stats', flags.stat], ['analyzer.period', flags.period], ['analyzer.align', flags.align],
+    ['analyzer.workers', flags.workers], ['exporter.console.data', flags.verbose], ['exporter.file.data', flags.file],
+  ]);
   const cfg = await loadConfig({ file: flags.config, overrides });
 
   const quiet = flags.quiet === true;

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { configKeys, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
+import { addConfigKeyOptions, configOverrides } from '../config-flags.js';
 import { UsageError } from '../../util/errors.js';
 import { DEFAULT_ENDPOINT, parseEndpoint } from '../../server/endpoint.js';
 import { readTokenFile } from '../../server/auth.js';
@@ -48,16 +49,14 @@ export function register(program: Command): void {
     )
     .action(serve);
   for (const f of LIMIT_FLAGS) cmd.addOption(new Option(`${f.flag} <value>`, `${f.help} (default ${f.shown})`));
-  for (const { key } of configKeys()) cmd.addOption(new Option(`--${key} <value>`).hideHelp());
+  addConfigKeyOptions(cmd);
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
   if (!LOG_LEVELS.includes(flags.logLevel)) {
     throw new UsageError(`bad value for --log-level: "${flags.logLevel}" (expected one of ${LOG_LEVELS.join(', ')})`);
   }
-  const overrides: Array<[string, unknown]> = [];
-  for (const { key } of configKeys()) if (flags[key] !== undefined) overrides.push([key, flags[key]]);
-  const config = await loadConfig({ file: flags.config, overrides });
+  const config = await loadConfig({ file: flags.config, overrides: configOverrides(flags) });
   const endpoint = parseEndpoint(flags.endpoint);
   const tokenFile = flags['api.tokenFile'];
   const warn = (m: string): void => void process.stderr.write(`netspot: warning: ${m}\n`);

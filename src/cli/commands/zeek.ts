@@ -1,5 +1,6 @@
-import { Option, type Command } from 'commander';
-import { configKeys, loadConfig } from '../../config/load.js';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { addConfigKeyOptions, configOverrides } from '../config-flags.js';
 import { ZeekSession, type ZeekRunConfig, type ZeekRunStatus } from '../../zeek/zeek-session.js';
 
 interface ZeekFlags {
@@ -41,11 +42,10 @@ export function register(program: Command): void {
         '  netspot zeek -F --zeek.anomaly_log /var/lib/netspot --feature "conn.distinct(id.resp_p)" conn.log',
     )
     .action(run);
-  for (const { key } of configKeys()) {
-    if (!cmd.options.some((o) => o.long === `--${key}`)) cmd.addOption(new Option(`--${key} <value>`).hideHelp());
-  }
+  addConfigKeyOptions(cmd);
 }
 
+/** Repeatable, never split: a feature expression may hold a comma. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -60,17 +60,11 @@ export function formatZeekSummary(s: ZeekRunStatus, seconds: number): string {
 }
 
 async function run(logs: string[], flags: ZeekFlags): Promise<void> {
-  const overrides: Array<[string, unknown]> = [];
-  for (const { key } of configKeys()) if (flags[key] !== undefined) overrides.push([key, flags[key]]);
-  if (logs.length > 0) overrides.push(['zeek.logs', logs]);
-  if (flags.feature.length > 0) overrides.push(['zeek.features', flags.feature]);
-  if (flags.period !== undefined) overrides.push(['zeek.period', flags.period]);
-  if (flags.lateness !== undefined) overrides.push(['zeek.lateness', flags.lateness]);
-  if (flags.follow === true) overrides.push(['zeek.follow', true]);
-  if (flags.profile !== undefined) overrides.push(['zeek.profile', flags.profile]);
-  if (flags.dbus !== undefined) overrides.push(['zeek.dbus', flags.dbus]);
-  if (flags.verbose === true) overrides.push(['exporter.console.data', true]);
-  if (flags.file !== undefined) overrides.push(['exporter.file.data', flags.file]);
+  const overrides = configOverrides(flags, [
+    ['zeek.logs', logs], ['zeek.features', flags.feature], ['zeek.period', flags.period], ['zeek.lateness', flags.lateness],
+    ['zeek.follow', flags.follow], ['zeek.profile', flags.profile], ['zeek.dbus', flags.dbus],
+    ['exporter.console.data', flags.verbose], ['exporter.file.data', flags.file],
+  ]);
   const cfg = (await loadConfig({ file: flags.config, overrides })) as ZeekRunConfig;
 
   const quiet = flags.quiet === true;
