@@ -26,6 +26,11 @@ export interface AnalyzerOptions {
   counters?: readonly string[];
   /** Keep each period's counter state (`lastState`) for exporter.nats. */
   keepState?: boolean;
+  /**
+   * False in a counting worker: the top talkers are counted by the main thread (they cannot
+   * be merged exactly), the worker only names the fan-out sources of whole periods.
+   */
+  countTalkers?: boolean;
 }
 
 /** One period measured: the statistics' values and the counters they came from. */
@@ -54,6 +59,10 @@ export class Analyzer {
   private talkers: TopTalkers | null = null;
   private closedTalkers: TopTalkers | null = null;
   private talkersSlot = -1;
+  /** analyzer.context_top > 0: alarms carry a context (top talkers, fan-out sources). */
+  private readonly context: boolean;
+  /** The fan-out sources of a whole period counted elsewhere (adoptPacketValues). */
+  private adoptedFanOut: TopFanOut[] | undefined;
   /** The closed period's sources behind the fan-out statistics, for its context. */
   private closedFanOut: TopFanOut[] = [];
   private readonly readContext = (): AlarmContext => {
@@ -133,7 +142,8 @@ export class Analyzer {
       this.fanOut = table;
     }
     const top = cfg.analyzer.context_top;
-    if (top > 0) {
+    this.context = top > 0;
+    if (top > 0 && options.countTalkers !== false) {
       this.talkers = new TopTalkers(top);
       this.closedTalkers = new TopTalkers(top);
       this.talkersSlot = this.packetCounters.push(this.talkers) - 1;
@@ -173,10 +183,24 @@ export class Analyzer {
    * The next `endPeriod` reads these packet counter values (`packetValues` of an analyzer
    * that counted the whole period) instead of its own counters, which must be untouched.
    */
-  adoptPacketValues(values: Float64Array): void {
+  adoptPacketValues(values: Float64Array, fanOutTop?: TopFanOut[]): void {
     if (this.mergedSinceEnd || this.adopted !== undefined) throw new Error('analyzer: whole-period values adopted over counts of the same period');
     if (values.length !== this.packetCounterNames().length) throw new TypeError(`analyzer: ${values.length} packet counter values, expected ${this.packetCounterNames().length}`);
     this.adopted = values;
+    this.adoptedFanOut = fanOutTop;
+  }
+
+  /**
+   * The sources behind the loaded fan-out statistics in the period so far, when alarms carry
+   * a context: what a counting worker sends with a whole period's values.
+   */
+  fanOutTop(): TopFanOut[] | undefined {
+    return this.context && this.fanOut !== undefined ? this.fanOutCulprits(this.fanOut) : undefined;
+  }
+
+  /** The top talkers counting the current period (null without context, or in a worker). */
+  get countingTalkers(): TopTalkers | null {
+    return this.talkers;
   }
 
   /** Starts a new period for the packet counters alone (after `periodState`, in a worker). */
@@ -214,7 +238,8 @@ export class Analyzer {
    * name: while there are any, the packets cannot be counted in worker threads.
    */
   statelessPacketCounters(): string[] {
-    return this.packetCounters.filter((c) => c.state === undefined || c.merge === undefined).map((c) => c.constructor.name);
+    // The top talkers are not merged: the main thread counts them (Pipeline.merge).
+    return this.packetCounters.filter((c) => c !== this.talkers && (c.state === undefined || c.merge === undefined)).map((c) => c.constructor.name);
   }
 
   /** The sources behind the loaded fan-out statistics this period (before the table resets). */
@@ -265,7 +290,9 @@ export class Analyzer {
       this.adopted = undefined;
     }
     this.sumTable?.reset();
-    if (this.fanOut !== undefined && this.talkers !== null) this.closedFanOut = this.fanOutCulprits(this.fanOut);
+    if (this.adoptedFanOut !== undefined) this.closedFanOut = this.adoptedFanOut;
+    else if (this.fanOut !== undefined && this.context) this.closedFanOut = this.fanOutCulprits(this.fanOut);
+    this.adoptedFanOut = undefined;
     this.fanOut?.reset();
     if (approximate !== undefined) {
       const tally = this.approximate;

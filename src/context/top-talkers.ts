@@ -52,21 +52,33 @@ export class TopTalkers implements Counter {
 
   /** The hot path: a countdown, and for counted packets three hash probes; no allocation. */
   process(p: PacketSummary): void {
-    const layers = p.layers;
-    if ((layers & LAYER_IP) === 0) return;
-    let w = 1;
-    if (++this.seen > EXACT_PACKETS) {
-      if (--this.skip !== 0) return;
-      // xorshift32: strides uniform in [1, 2·STRIDE - 1], mean STRIDE.
-      let x = this.rng;
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      this.rng = x;
-      this.skip = 1 + ((x >>> 0) % (2 * STRIDE - 1));
-      w = STRIDE;
-    }
-    const s = p.src, d = p.dst;
+    if ((p.layers & LAYER_IP) === 0) return;
+    const w = this.weight();
+    if (w !== 0) this.add(p, w);
+  }
+
+  /**
+   * One more IP packet this period: the weight it is counted with, 0 when sampling skips it.
+   * With worker threads the main thread calls this for each IP packet in capture order (the
+   * workers mark them) and decodes only the counted ones for `add`: the lists are then those
+   * of one thread, bit for bit (sampling is sequential, Space-Saving order-dependent).
+   */
+  weight(): number {
+    if (++this.seen <= EXACT_PACKETS) return 1;
+    if (--this.skip !== 0) return 0;
+    // xorshift32: strides uniform in [1, 2·STRIDE - 1], mean STRIDE.
+    let x = this.rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rng = x;
+    this.skip = 1 + ((x >>> 0) % (2 * STRIDE - 1));
+    return STRIDE;
+  }
+
+  /** Counts an IP packet with the weight `weight()` gave it. */
+  add(p: PacketSummary, w: number): void {
+    const s = p.src, d = p.dst, layers = p.layers;
     this.src.add(s[0], s[1], s[2], s[3], w);
     this.dst.add(d[0], d[1], d[2], d[3], w);
     if ((layers & LAYER_TCP) !== 0) this.dstPort.add(0, 0, TCP, p.dstPort, w);

@@ -75,8 +75,6 @@ export class FanOutTable implements Counter {
   private readonly addr: ContactSet;
   /** The largest count of each kind this period, kept as counts grow (no scan at period end). */
   private readonly maxima = new Uint32Array(6);
-  /** The source id holding each maximum (the alarm context names it). */
-  private readonly maxId = new Int32Array(6);
   /** Contacts lost this period because the source table was full, by the packet's kind bits. */
   private readonly lostSources = new Uint32Array((TCP | UDP | ADDR) + 1);
 
@@ -130,17 +128,11 @@ export class FanOutTable implements Counter {
         st[o + 4] = 1;
         this.addr.add(id, d);
       }
-      if (maxima[4] === 0) {
-        maxima[4] = 1;
-        this.maxId[4] = id;
-      }
+      if (maxima[4] === 0) maxima[4] = 1;
     } else if (!(v4 && n >= HELD && st[o + 5] === d[3]) && this.addr.add(id, d)) {
       st[o + 4] = n + 1;
       const c = (n + 1) & ~HELD;
-      if (c > maxima[4]) {
-        maxima[4] = c;
-        this.maxId[4] = id;
-      }
+      if (c > maxima[4]) maxima[4] = c;
     }
   }
 
@@ -153,16 +145,10 @@ export class FanOutTable implements Counter {
     if (n === 0) {
       st[o] = 1;
       st[o + 1] = port;
-      if (this.maxima[k] === 0) {
-        this.maxima[k] = 1;
-        this.maxId[k] = id;
-      }
+      if (this.maxima[k] === 0) this.maxima[k] = 1;
     } else if (st[o + 1] !== port && set.addPort(id, port)) {
       st[o] = n + 1;
-      if (n + 1 > this.maxima[k]) {
-        this.maxima[k] = n + 1;
-        this.maxId[k] = id;
-      }
+      if (n + 1 > this.maxima[k]) this.maxima[k] = n + 1;
     }
   }
 
@@ -172,18 +158,30 @@ export class FanOutTable implements Counter {
   }
 
   /**
-   * For each enabled kind with a contact this period: the source holding the maximum and the
-   * count (the first source to reach it). Per period: one pass over the sources, allocates.
+   * For each enabled kind with a contact this period: a source holding the maximum, and the
+   * count. Ties go to the lowest address, not to the first source to reach the maximum: the
+   * answer must not depend on the order the packets (or the merged parts of a period, from
+   * worker threads or sensors) came in. Per period: one pass over the sources, allocates.
    */
   topSources(): Array<{ kind: FanOutKind; addr: string; targets: number }> {
     const kinds = (Object.keys(BIT) as FanOutKind[]).filter((k) => (this.enabled & BIT[k]) !== 0 && this.max(k) > 0);
     if (kinds.length === 0) return [];
-    const addr = new Map<number, string>();
-    for (const k of kinds) addr.set(this.maxId[COUNT[k]], '');
-    this.sources.forEach((id, s0, s1, s2, s3) => {
-      if (addr.has(id)) addr.set(id, addressText(s0, s1, s2, s3));
+    const best = kinds.map(() => [] as number[]);
+    this.sources.forEach((_id, s0, s1, s2, s3, st, o) => {
+      for (let j = 0; j < kinds.length; j++) {
+        const k = kinds[j];
+        const n = st[o + COUNT[k]] & ~HELD;
+        if (n !== this.max(k)) continue;
+        const b = best[j];
+        if (b.length === 0 || s0 < b[0] || (s0 === b[0] && (s1 < b[1] || (s1 === b[1] && (s2 < b[2] || (s2 === b[2] && s3 < b[3])))))) {
+          best[j] = [s0, s1, s2, s3];
+        }
+      }
     });
-    return kinds.map((k) => ({ kind: k, addr: addr.get(this.maxId[COUNT[k]])!, targets: this.max(k) }));
+    return kinds.map((k, j) => {
+      const [s0, s1, s2, s3] = best[j];
+      return { kind: k, addr: addressText(s0, s1, s2, s3), targets: this.max(k) };
+    });
   }
 
   /** Contacts of `kind` this period that were not counted (a bound was reached). */

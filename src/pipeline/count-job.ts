@@ -8,6 +8,7 @@
  * and collect garbage for it.
  */
 import type { PeriodCountersState } from '../counters/counter-state.js';
+import type { TopFanOut } from '../records/alarm-context.js';
 
 /** One job slot: packet i at `data[offset[i]]`, `caplen[i]` bytes; segment k ends at `ends[k]`. */
 export interface JobSlot {
@@ -16,6 +17,12 @@ export interface JobSlot {
   readonly caplen: Uint32Array;
   readonly wirelen: Uint32Array;
   readonly linkType: Uint16Array;
+  /**
+   * Written by the worker: 1 where packet i is an IP packet. The main thread counts the top
+   * talkers from these marks (and decodes again only the packets their sampling keeps), so
+   * the slot is free again only once its job is merged.
+   */
+  readonly ip: Uint8Array;
   /** Exclusive end index of each segment (the first starts at 0); the last is the packet count. */
   readonly ends: Uint32Array;
 }
@@ -36,6 +43,8 @@ export interface SegmentCount {
   readonly state?: PeriodCountersState;
   /** A whole period: the packet counters' values (Analyzer.packetValues). */
   readonly values?: Float64Array;
+  /** A whole period with an alarm context: the sources behind the fan-out statistics. */
+  readonly fanOutTop?: TopFanOut[];
   readonly malformed: number;
 }
 
@@ -60,6 +69,7 @@ export function createJobSlot(bytes: number, packets: number): JobSlot {
     caplen: new Uint32Array(shared(4 * packets)),
     wirelen: new Uint32Array(shared(4 * packets)),
     linkType: new Uint16Array(shared(2 * packets)),
+    ip: new Uint8Array(shared(packets)),
     ends: new Uint32Array(shared(4 * packets)),
   };
 }

@@ -7,13 +7,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Analyzer } from '../analyzer/analyzer.js';
 import { decodePacket } from '../decode/packet-decoder.js';
-import { PacketSummary } from '../decode/packet-summary.js';
+import { LAYER_IP, PacketSummary } from '../decode/packet-summary.js';
 import { transferList } from '../counters/counter-state.js';
 import type { Config } from '../config/schema.js';
 import type { CountJob, JobSlot, SegmentCount, WorkerReply, WorkerSetup } from './count-job.js';
 
 const setup = workerData as WorkerSetup & { slots: JobSlot[] };
-const analyzer = new Analyzer(setup.cfg as Config, setup.series, { counters: setup.counters });
+// The top talkers are the main thread's (it counts them from the IP marks, in order).
+const analyzer = new Analyzer(setup.cfg as Config, setup.series, { counters: setup.counters, countTalkers: false });
 const counters = analyzer.packetCounters;
 const fanOut = analyzer.fanOut;
 const summary = new PacketSummary();
@@ -21,12 +22,13 @@ const port = parentPort!;
 
 /** The per-packet loop, as Pipeline.countBatch without the clock; returns the malformed packets. */
 function count(job: JobSlot, from: number, to: number): number {
-  const { data, offset, caplen, wirelen, linkType } = job;
+  const { data, offset, caplen, wirelen, linkType, ip } = job;
   const nc = counters.length;
   let malformed = 0;
   for (let i = from; i < to; i++) {
     decodePacket(data, offset[i], caplen[i], wirelen[i], linkType[i], summary);
     malformed += summary.malformed;
+    ip[i] = (summary.layers & LAYER_IP) !== 0 ? 1 : 0;
     for (let c = 0; c < nc; c++) counters[c].process!(summary);
     if (fanOut !== undefined) fanOut.process(summary);
   }
@@ -46,7 +48,7 @@ port.on('message', (job: CountJob) => {
       if (job.whole[k] === 1) {
         const values = analyzer.packetValues();
         transfer.push(values.buffer as ArrayBuffer);
-        segments.push({ values, malformed });
+        segments.push({ values, fanOutTop: analyzer.fanOutTop(), malformed });
       } else {
         const state = analyzer.periodState();
         transfer.push(...transferList(state));

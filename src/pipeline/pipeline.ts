@@ -87,6 +87,8 @@ interface OpenJob {
 /** A batch handed to the workers: where its segments start and which periods they close first. */
 interface Dispatched {
   readonly counted: Promise<readonly SegmentCount[]>;
+  /** The job's slot, released once merged. */
+  readonly slot: number;
   /** Per segment: the capture time (ns since t0) of its first packet when that packet closes periods, else NaN. */
   readonly advance: Float64Array;
   /** Per segment: packets and the latest capture time. */
@@ -225,7 +227,7 @@ export class Pipeline {
         // Whatever was read is counted and merged, also after an input error or a stop.
         try {
           if (this.openJob !== undefined && this.openJob.count > 0) inflight.push(this.sendJob(pool));
-          while (inflight.length > 0) await this.merge(inflight.shift() as Dispatched);
+          while (inflight.length > 0) await this.merge(inflight.shift() as Dispatched, pool);
         } finally {
           for (const d of inflight) d.counted.catch(() => {});
         }
@@ -254,7 +256,7 @@ export class Pipeline {
     let from = 0;
     while (from < n) {
       if (this.openJob === undefined) {
-        while (pool.freeSlots() === 0) await this.merge(inflight.shift() as Dispatched);
+        while (pool.freeSlots() === 0) await this.merge(inflight.shift() as Dispatched, pool);
         const slot = pool.takeSlot();
         this.openJob = { slot, count: 0, bytes: 0, ends: [], advance: [], lastRel: [], segAdvance: NaN, segLast: -Infinity };
       }
@@ -262,33 +264,45 @@ export class Pipeline {
       const slot = pool.slots[job.slot];
       // As many packets as the slot holds (a slot holds any one packet).
       const lo = b.offset[from];
-      const roomBytes = slot.data.length - job.bytes, last = Math.min(n, from + slot.offset.length - job.count);
+      const roomBytes = slot.data.length - job.bytes - 7, last = Math.min(n, from + slot.offset.length - job.count);
       let to = from;
       while (to < last && b.offset[to] + b.caplen[to] - lo <= roomBytes) to++;
       const full = to === from;
       if (full && job.count === 0) throw new Error(`packet of ${b.caplen[from]} bytes larger than a job slot`);
+      let periodEnds = false;
       if (!full) {
-        this.addPackets(job, slot, b, from, to);
-        from = to;
+        const stop = this.addPackets(job, slot, b, from, to);
+        periodEnds = stop < to;
+        from = stop;
       }
-      if (full || job.bytes >= this.jobBytes * 0.75 || job.count === slot.offset.length) {
-        inflight.push(this.sendJob(pool));
-        while (inflight.length >= pool.size * JOBS_PER_WORKER) await this.merge(inflight.shift() as Dispatched);
+      if (full || periodEnds || job.bytes >= this.jobBytes || job.count === slot.offset.length) {
+        inflight.push(this.sendJob(pool, periodEnds));
+        while (inflight.length >= pool.size * JOBS_PER_WORKER) await this.merge(inflight.shift() as Dispatched, pool);
       }
     }
   }
 
-  /** Copies packets `from`..`to` of a batch into the job's slot and cuts them into period segments. */
-  private addPackets(job: OpenJob, slot: JobSlot, b: PacketBatch, from: number, to: number): void {
+  /**
+   * Copies packets `from`..`to` of a batch into the job's slot and cuts them into period
+   * segments. Stops early, at the first packet of a new period, once the job holds half of
+   * `jobBytes`: jobs that end where periods do are whole periods, whose values the workers
+   * send and the main thread adopts, with no counter state to build or merge. Returns where it stopped.
+   */
+  private addPackets(job: OpenJob, slot: JobSlot, b: PacketBatch, from: number, to: number): number {
     const { tsSec, tsNsec } = b;
     const t0Sec = this.t0Sec, t0Nsec = this.t0Nsec, p = this.periodNs;
     const { ends, advance, lastRel } = job;
     let end = this.dispatchEnd;
     let segAdvance = job.segAdvance, segLast = job.segLast;
     const first = job.count - from;
+    const ripe = this.jobBytes / 2 - job.bytes + b.offset[from];
     for (let i = from; i < to; i++) {
       const rel = (tsSec[i] - t0Sec) * 1e9 + (tsNsec[i] - t0Nsec);
       if (rel >= end) {
+        if (first + i > 0 && b.offset[i] >= ripe) {
+          to = i;
+          break;
+        }
         if (first + i > 0) {
           ends.push(first + i);
           advance.push(segAdvance);
@@ -309,18 +323,29 @@ export class Pipeline {
     this.dispatchEnd = end;
     job.segAdvance = segAdvance;
     job.segLast = segLast;
-    const lo = b.offset[from], hi = b.offset[to - 1] + b.caplen[to - 1], shift = job.bytes - lo;
-    slot.data.set(b.data.subarray(lo, hi), job.bytes);
-    for (let i = from; i < to; i++) slot.offset[first + i] = b.offset[i] + shift;
-    slot.caplen.set(b.caplen.subarray(from, to), job.count);
-    slot.wirelen.set(b.wirelen.subarray(from, to), job.count);
-    slot.linkType.set(b.linkType.subarray(from, to), job.count);
+    if (to === from) return from;
+    // The copy keeps the bytes' alignment mod 8 (up to 7 bytes of padding): V8 copies into
+    // shared memory word by word when it can, byte by byte (8x slower) when it cannot.
+    const lo = b.offset[from], hi = b.offset[to - 1] + b.caplen[to - 1];
+    const at = job.bytes + ((b.data.byteOffset + lo - job.bytes) & 7), shift = at - lo;
+    slot.data.set(b.data.subarray(lo, hi), at);
+    // One loop rather than three set() calls, which copy byte by byte when misaligned too.
+    const { offset, caplen, wirelen, linkType } = slot;
+    const bOffset = b.offset, bCaplen = b.caplen, bWirelen = b.wirelen, bLinkType = b.linkType;
+    for (let i = from; i < to; i++) {
+      const j = first + i;
+      offset[j] = bOffset[i] + shift;
+      caplen[j] = bCaplen[i];
+      wirelen[j] = bWirelen[i];
+      linkType[j] = bLinkType[i];
+    }
     job.count += to - from;
-    job.bytes += hi - lo;
+    job.bytes = at + hi - lo;
+    return to;
   }
 
-  /** Sends the job being filled to the next worker. */
-  private sendJob(pool: WorkerPool): Dispatched {
+  /** Sends the job being filled to the next worker; `atPeriodEnd`: the next packet starts a new period. */
+  private sendJob(pool: WorkerPool, atPeriodEnd = false): Dispatched {
     const job = this.openJob!;
     this.openJob = undefined;
     const { ends, advance, lastRel } = job;
@@ -330,15 +355,19 @@ export class Pipeline {
     pool.slots[job.slot].ends.set(ends);
     // A segment between two period ends is a whole period: the worker sends its values, no state to merge.
     const whole = new Uint8Array(ends.length);
-    for (let k = 0; k + 1 < ends.length; k++) whole[k] = k > 0 || advance[0] === advance[0] ? 1 : 0;
+    const segments = atPeriodEnd ? ends.length : ends.length - 1;
+    for (let k = 0; k < segments; k++) whole[k] = k > 0 || advance[0] === advance[0] ? 1 : 0;
     const counted = pool.submit(job.slot, ends.length, whole);
     const packets = new Uint32Array(ends.length);
     ends.forEach((e, k) => (packets[k] = e - (k === 0 ? 0 : ends[k - 1])));
-    return { counted, advance: Float64Array.from(advance), packets, lastRel: Float64Array.from(lastRel) };
+    return { counted, slot: job.slot, advance: Float64Array.from(advance), packets, lastRel: Float64Array.from(lastRel) };
   }
 
-  /** Merges a batch's counts in order, closing the periods its segments start after. */
-  private async merge(d: Dispatched): Promise<void> {
+  /**
+   * Merges a job's counts in order, closing the periods its segments start after, and counts
+   * its top talkers; then frees its slot.
+   */
+  private async merge(d: Dispatched, pool: WorkerPool): Promise<void> {
     // REAL_TIME counts the wait for the workers too: it is processing, not input.
     const waitFrom = performance.now();
     const segments = await d.counted;
@@ -346,6 +375,8 @@ export class Pipeline {
     this.markMs = waitFrom;
     this.sliceClosed = 0;
     this.sliceStartMs = this.markMs;
+    const slot = pool.slots[d.slot];
+    let from = 0;
     for (let k = 0; k < segments.length; k++) {
       const rel = d.advance[k];
       if (rel === rel && rel >= this.periodEnd) {
@@ -359,14 +390,37 @@ export class Pipeline {
         }
       }
       const seg = segments[k];
-      if (seg.values !== undefined) analyzer.adoptPacketValues(seg.values);
+      this.countTalkers(slot, from, from + d.packets[k]);
+      from += d.packets[k];
+      if (seg.values !== undefined) analyzer.adoptPacketValues(seg.values, seg.fanOutTop);
       else analyzer.mergePeriodState(seg.state!);
       if (d.lastRel[k] > this.lastRel) this.lastRel = d.lastRel[k];
       this.own.packets += d.packets[k];
       this.own.malformed += seg.malformed;
     }
+    pool.release(d.slot);
     this.busyMs += performance.now() - this.markMs;
     this.markMs = NaN;
+  }
+
+  /**
+   * The main thread's share of a worker's job: the top talkers (which cannot be merged
+   * exactly), in capture order from the worker's IP marks. Only the packets their sampling
+   * keeps are decoded again: the first TopTalkers.EXACT_PACKETS of a period, then one in
+   * STRIDE on average.
+   */
+  private countTalkers(slot: JobSlot, from: number, to: number): void {
+    const talkers = this.opts.analyzer.countingTalkers;
+    if (talkers === null) return;
+    const { data, offset, caplen, wirelen, linkType, ip } = slot;
+    const summary = this.summary;
+    for (let i = from; i < to; i++) {
+      if (ip[i] === 0) continue;
+      const w = talkers.weight();
+      if (w === 0) continue;
+      decodePacket(data, offset[i], caplen[i], wirelen[i], linkType[i], summary);
+      talkers.add(summary, w);
+    }
   }
 
   /**

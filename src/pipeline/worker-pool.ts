@@ -69,7 +69,6 @@ export class WorkerPool {
         const p = pending.get(reply.id);
         if (p === undefined) return;
         pending.delete(reply.id);
-        this.free.push(p.slot);
         if ('error' in reply) p.reject(new Error(`counting worker ${w + 1} failed: ${reply.error}`));
         else p.resolve(reply.segments);
       });
@@ -91,7 +90,12 @@ export class WorkerPool {
     return slot;
   }
 
-  /** Sends the job in `slot` to the next worker in turn; the slot is free again when it answers. */
+  /** A job's slot is free again (its job merged: the main thread read the IP marks and packets it needed). */
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+
+  /** Sends the job in `slot` to the next worker in turn; the caller releases the slot once the job is merged. */
   submit(slot: number, segments: number, whole: Uint8Array): Promise<readonly SegmentCount[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const w = this.next;

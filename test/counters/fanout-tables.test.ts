@@ -172,4 +172,13 @@ test('topSources names the source holding each maximum, also when it overtakes a
   ]);
   table.reset();
   assert.deepEqual(table.topSources(), []);
+  // A tie goes to the lowest address, whichever reached the count first (merged parts of a
+  // period arrive in any order).
+  for (const p of [1, 2]) send('10.0.0.9', '192.0.2.1', p);
+  for (const p of [1, 2]) send('10.0.0.4', '192.0.2.1', p);
+  for (const p of [1, 2]) send('10.0.0.200', '192.0.2.1', p);
+  assert.deepEqual(table.topSources(), [
+    { kind: 'tcpPorts', addr: '10.0.0.4', targets: 2 },
+    { kind: 'addresses', addr: '10.0.0.4', targets: 1 },
+  ]);
 });

@@ -3,10 +3,12 @@
  * (REAL_TIME and PERF measure the wall clock and are left out), on every real capture of
  * test/data/pcaps and on generated ones (pcap, pcapng, gzip, gaps, out-of-order packets), read
  * in tiny windows so that even a small capture is many batches spread over the workers.
+ * With the alarm context on (the default): its top talkers are counted by the main thread and
+ * its fan-out sources come from the workers, and both must be those of one thread too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configKeys, loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.js';
 import { Session } from '../../src/pipeline/session.js';
 import { counterDefs } from '../../src/counters/index.js';
 import { statNames } from '../../src/stats/index.js';
@@ -18,8 +20,6 @@ import { gapPackets } from '../support/gap-capture.js';
 
 const STATS = statNames.filter((s) => s !== 'PERF');
 const COUNTERS = counterDefs.map((d) => d.name).filter((n) => n !== 'REAL_TIME');
-/** Per-packet counters that cannot merge across threads make a run count in one: none here. */
-const MERGEABLE_ONLY: Array<[string, unknown]> = configKeys().some((k) => k.key === 'analyzer.context_top') ? [['analyzer.context_top', 0]] : [];
 
 interface Outcome {
   records: unknown[];
@@ -35,7 +35,7 @@ async function run(path: string, workers: number, period: string, chunkSize: num
   const cfg = await loadConfig({
     overrides: [
       ['miner.device', path], ['analyzer.period', period], ['analyzer.stats', STATS], ['analyzer.workers', workers],
-      ['exporter.console.alarm', false], ['spot.n_init', 20], ['spot.depth', 5], ...MERGEABLE_ONLY,
+      ['exporter.console.alarm', false], ['spot.n_init', 20], ['spot.depth', 5],
     ],
   });
   const collector = new CollectingExporter();
@@ -114,6 +114,9 @@ test('workers: generated pcap, pcapng (two interfaces, big-endian section) and g
     const one = await assertSameForWorkers(path, what, '100ms', 64 * 1024);
     assert.equal(one.packets, packets.length, what);
     assert.ok(one.alarms.length > 0, `${what}: the scans raise alarms`);
+    const contexts = one.alarms.map((a) => JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)));
+    assert.ok(contexts.some((c) => c.includes('"top_src"')), `${what}: alarms carry their top talkers`);
+    assert.ok(contexts.some((c) => c.includes('"top_fanout"')), `${what}: alarms name the fan-out sources`);
   }
 });
 
