@@ -11,6 +11,7 @@ import type { AlarmContext, TopFanOut } from '../records/alarm-context.js';
 import { UsageError } from '../util/errors.js';
 import type { PacketSummary } from '../decode/packet-summary.js';
 import { TopTalkers } from '../context/top-talkers.js';
+import type { TalkerSummary } from '../context/talker-summary.js';
 import { COUNTER_STATE_VERSION, type PeriodCountersState } from '../counters/counter-state.js';
 
 export type { PeriodResult } from '../backend/backend.js';
@@ -76,6 +77,8 @@ export class Analyzer {
   lastState: PeriodCountersState | undefined;
   /** With `keepState`: what the pipeline said of that period (times, capture drops). */
   lastPeriod: PeriodInfo | undefined;
+  /** With `keepState` and an alarm context: that period's whole top-talker lists, to merge elsewhere. */
+  lastTalkers: TalkerSummary | undefined;
   private readonly counterByName = new Map<string, Counter>();
   /** Packet counter values of a whole period counted elsewhere (adoptPacketValues), for the next endPeriod. */
   private adopted: Float64Array | undefined;
@@ -305,6 +308,7 @@ export class Analyzer {
     const values = statValues(this.stats, counters);
     const closed = this.talkers;
     if (closed === null) return { values, counters };
+    if (this.keepState) this.lastTalkers = closed.summary();
     // The closed period's lists stay readable; the spare, emptied, counts the next period.
     const next = this.closedTalkers!;
     next.reset();

@@ -139,6 +139,14 @@ export class SpaceSaving {
     return out.slice(0, Math.max(0, n));
   }
 
+  /** The smallest count when every slot is taken (what an unmonitored key may have had), else 0. */
+  smallestCount(): number {
+    if (this.size < this.capacity) return 0;
+    let m = Infinity;
+    for (let s = 0; s < this.size; s++) if (this.counts[s] < m) m = this.counts[s];
+    return m;
+  }
+
   /** Removes a slot's key from the hash index (backward-shift deletion keeps probes short). */
   private unindex(slot: number): void {
     const index = this.index, homes = this.homes;

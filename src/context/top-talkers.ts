@@ -19,9 +19,9 @@
  */
 import type { Counter } from '../counters/index.js';
 import { LAYER_IP, LAYER_TCP, LAYER_UDP, type PacketSummary } from '../decode/packet-summary.js';
-import type { AlarmContext, TopAddress, TopPort } from '../records/alarm-context.js';
-import { addressText } from './address-text.js';
-import { SpaceSaving, type HeavyKey } from './space-saving.js';
+import type { AlarmContext } from '../records/alarm-context.js';
+import { SpaceSaving } from './space-saving.js';
+import { TCP, topAddress, topPort, UDP, type HeavyList, type TalkerSummary } from './talker-summary.js';
 
 /** Keys monitored per list (at least 4 × the reported top). */
 export const MIN_CAPACITY = 64;
@@ -31,9 +31,6 @@ export const EXACT_PACKETS = 1024;
 /** Mean sampling stride after that. */
 export const STRIDE = 32;
 
-/** Protocol numbers kept in the third word of a port key. */
-const TCP = 6;
-const UDP = 17;
 
 export class TopTalkers implements Counter {
   readonly src: SpaceSaving;
@@ -98,6 +95,12 @@ export class TopTalkers implements Counter {
     this.dstPort.reset();
   }
 
+  /** The period's whole lists, for merging with other parts of the period (talker-summary.ts). */
+  summary(): TalkerSummary {
+    const list = (s: SpaceSaving): HeavyList => ({ total: s.total, floor: s.smallestCount(), keys: s.top(s.capacity) });
+    return { src: list(this.src), dst: list(this.dst), dstPort: list(this.dstPort) };
+  }
+
   /** The period's top lists (call before `reset`). */
   context(): AlarmContext {
     return {
@@ -106,18 +109,4 @@ export class TopTalkers implements Counter {
       top_dst_port: this.dstPort.top(this.top).map((k) => topPort(k, this.dstPort.total)),
     };
   }
-}
-
-function share(n: number, total: number): number {
-  return total === 0 ? 0 : Math.round((n / total) * 1e4) / 1e4;
-}
-
-function topAddress(k: HeavyKey, total: number): TopAddress {
-  // Counts are whole packets; sampled periods give estimates in whole packets too.
-  const [w0, w1, w2, w3] = k.words;
-  return { addr: addressText(w0, w1, w2, w3), pkts: k.min, share: share(k.min, total) };
-}
-
-function topPort(k: HeavyKey, total: number): TopPort {
-  return { port: k.words[3], proto: k.words[2] === TCP ? 'tcp' : 'udp', pkts: k.min, share: share(k.min, total) };
 }

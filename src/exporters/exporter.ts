@@ -1,3 +1,4 @@
+import type { TalkerSummary } from '../context/talker-summary.js';
 import type { AlarmRecord, DataRecord, EpisodeRecord } from '../records/index.js';
 import type { Config } from '../config/schema.js';
 import type { NamedFile } from '../util/file-identity.js';
@@ -56,7 +57,7 @@ export interface ExporterContext {
   /** Non-fatal problems (peer down, records dropped), already rate-limited by the exporter. */
   onWarning?: (message: string) => void;
   /** Packet runs: the mergeable counter states of the period being exported (exporter.nats). */
-  counterState?: () => { state: PeriodCountersState | undefined; period: PeriodInfo | undefined };
+  counterState?: () => { state: PeriodCountersState | undefined; period: PeriodInfo | undefined; talkers?: TalkerSummary };
 }
 
 /** An exporter type as the registry knows it. */

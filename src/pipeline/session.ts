@@ -51,7 +51,7 @@ export class Session implements RunSession {
     let exporters: Exporter[] = [];
     try {
       const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters, keepState: cfg.exporter.nats.url !== '' });
-      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning, counterState: () => ({ state: analyzer.lastState, period: analyzer.lastPeriod }) }), ...(hooks.exporters ?? [])];
+      exporters = [...createExporters(cfg, { onWarning: hooks.onWarning, counterState: () => ({ state: analyzer.lastState, period: analyzer.lastPeriod, talkers: analyzer.lastTalkers }) }), ...(hooks.exporters ?? [])];
       const backend = new Backend({
         series: source.name, exporters, params: (name) => detectorParams(cfg, name), onPeriod: hooks.onPeriod, onWarning: hooks.onWarning, episodeGap: cfg.analyzer.episode_gap,
         stateFile: stateFileOptions(cfg, cfg.analyzer.period, 'analyzer.period'),

@@ -241,13 +241,13 @@ export class AggregateSession {
   }
 
   private async judge(p: ClosedPeriod<JsMsg>): Promise<void> {
-    const m = measureMerged(this.analyzer, this.stats, p.snapshots, p.coveredNs, p.partial);
+    const m = measureMerged(this.analyzer, this.stats, p.snapshots, p.coveredNs, p.partial, this.cfg.analyzer.context_top);
     for (const name of m.estimated) {
       if (this.estimatedReported.has(name)) continue;
       this.estimatedReported.add(name);
       this.warn(`${name}: a sensor sent more than ${WIRE_EXACT_MAX} members, so the merged count is a HyperLogLog estimate (0.81 % relative standard error; said once)`);
     }
-    this.backend.judge(p.start + p.coveredNs, m.values, { counters: m.counters, partial: p.partial });
+    this.backend.judge(p.start + p.coveredNs, m.values, { counters: m.counters, partial: p.partial, context: m.context });
     this.judgedThrough = p.start;
     await this.backend.commit();
     for (const d of this.deferred) d.release();

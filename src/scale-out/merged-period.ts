@@ -11,6 +11,8 @@ import type { StatDef } from '../stats/index.js';
 import { COUNTER_STATE_VERSION, type CounterState } from '../counters/counter-state.js';
 import { HyperLogLog } from '../zeek/hyperloglog.js';
 import { addressMembers, emptyState, portMembers } from './wire-state.js';
+import { mergeTalkers, type TalkerSummary } from '../context/talker-summary.js';
+import type { AlarmContext } from '../records/alarm-context.js';
 import type { CounterSnapshot } from './snapshot-message.js';
 
 export interface MergedMeasure extends PeriodMeasure {
@@ -27,7 +29,13 @@ export function snapshotLayout(s: CounterSnapshot): string {
   return s.counters.map((e) => e.names.join('+')).join(', ');
 }
 
-export function measureMerged(analyzer: Analyzer, stats: readonly StatDef[], snapshots: readonly CounterSnapshot[], covered: bigint, partial: boolean): MergedMeasure {
+/**
+ * `contextTop`: analyzer.context_top of the aggregate; its alarm context merges the sensors'
+ * top talkers (those that sent them) and names the fan-out sources of the merged table.
+ */
+export function measureMerged(
+  analyzer: Analyzer, stats: readonly StatDef[], snapshots: readonly CounterSnapshot[], covered: bigint, partial: boolean, contextTop = 0,
+): MergedMeasure {
   // Entries (by position) that some sensor sent as a sketch.
   const sketched = new Map<number, HyperLogLog>();
   for (const s of snapshots) s.counters.forEach((e, i) => e.kind === 'sketch' && !sketched.has(i) && sketched.set(i, new HyperLogLog()));
@@ -50,7 +58,8 @@ export function measureMerged(analyzer: Analyzer, stats: readonly StatDef[], sna
     });
     analyzer.mergePeriodState({ version: COUNTER_STATE_VERSION, entries });
   }
-  const m = analyzer.endPeriod({ sourceSeconds: Number(covered) / 1e9, partial, realSeconds: real, dropped, received });
+  const measured = analyzer.endPeriod({ sourceSeconds: Number(covered) / 1e9, partial, realSeconds: real, dropped, received });
+  const m = { ...measured, context: mergedContext(measured.context, snapshots, contextTop) };
   if (sketched.size === 0) return { ...m, estimated: [] };
   const estimated: string[] = [];
   const layout = snapshots[0].counters;
@@ -60,5 +69,15 @@ export function measureMerged(analyzer: Analyzer, stats: readonly StatDef[], sna
       estimated.push(name);
     }
   }
-  return { values: statValues(stats, m.counters), counters: m.counters, estimated };
+  return { values: statValues(stats, m.counters), counters: m.counters, context: m.context, estimated };
+}
+
+/** The sensors' top talkers merged, with the fan-out sources the analyzer named (read only for an alarm). */
+function mergedContext(own: (() => AlarmContext) | undefined, snapshots: readonly CounterSnapshot[], top: number): (() => AlarmContext) | undefined {
+  if (own === undefined || top <= 0) return undefined;
+  const parts = snapshots.map((s) => s.talkers).filter((t): t is TalkerSummary => t !== undefined);
+  return () => {
+    const fanOut = own().top_fanout;
+    return { ...mergeTalkers(parts, top), ...(fanOut === undefined ? {} : { top_fanout: fanOut }) };
+  };
 }

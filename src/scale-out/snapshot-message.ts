@@ -10,11 +10,20 @@
  * the period is [start, start + period) on the epoch grid; `covered` is how much of it the
  * sensor's input covered (less than `period` only for a partial period, the last of an input).
  * `real`, `dropped`, `received`: the sensor's processing seconds and capture drops and receipts
- * in the period. `counters`: the period's counter state (wire-state.ts). A reader refuses any
- * other `v` (a newer sensor) with a message saying so.
+ * in the period. `counters`: the period's counter state (wire-state.ts). `talkers` (optional:
+ * sensors with analyzer.context_top > 0): the period's whole top-talker lists, merged into the
+ * aggregate's alarm context (context/talker-summary.ts):
+ *
+ *   "talkers":{"src":{"total":812,"floor":0,"keys":[[0,0,65535,167772161,120,0], ...]},"dst":{...},"dst_port":{...}}
+ *
+ * a key being its four words (an address as IPv6 words, IPv4 mapped; a port as 0, 0, protocol,
+ * port), its count and its possible overcount. A reader refuses any other `v` (a newer
+ * sensor) with a message saying so; fields it does not know it ignores.
  */
 import type { PeriodCountersState } from '../counters/counter-state.js';
 import { decodeState, encodeState, WireStateError, type ReceivedEntry } from './wire-state.js';
+import type { HeavyList, TalkerSummary } from '../context/talker-summary.js';
+import type { HeavyKey } from '../context/space-saving.js';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -31,14 +40,42 @@ export interface SnapshotHead {
 
 export interface CounterSnapshot extends SnapshotHead {
   readonly counters: readonly ReceivedEntry[];
+  readonly talkers?: TalkerSummary;
 }
 
-export function encodeSnapshot(head: SnapshotHead, state: PeriodCountersState): string {
+export function encodeSnapshot(head: SnapshotHead, state: PeriodCountersState, talkers?: TalkerSummary): string {
+  const list = (l: HeavyList) => ({ total: l.total, floor: l.floor, keys: l.keys.map((k) => [...k.words, k.count, k.error]) });
   return JSON.stringify({
     v: SNAPSHOT_VERSION, sensor: head.sensor, start: head.start.toString(), period: head.period.toString(),
     covered: head.covered.toString(), partial: head.partial, real: head.real, dropped: head.dropped, received: head.received,
     counters: encodeState(state),
+    talkers: talkers === undefined ? undefined : { src: list(talkers.src), dst: list(talkers.dst), dst_port: list(talkers.dstPort) },
   });
+}
+
+/** At most this many keys per list (a sensor sends its capacity: 64 by default, 4 x context_top). */
+const MAX_KEYS = 4096;
+
+function decodeTalkers(t: unknown): TalkerSummary {
+  const bad = (what: string): never => {
+    throw new SnapshotFormatError(`"talkers" ${what}`);
+  };
+  if (typeof t !== 'object' || t === null) return bad('is not an object');
+  const count = (v: unknown, what: string): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : bad(`${what} is not a non-negative number`));
+  const word = (v: unknown): number => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff ? (v as number) : bad('has a key word that is not a 32-bit unsigned integer'));
+  const list = (name: string): HeavyList => {
+    const l = (t as Record<string, unknown>)[name] as Record<string, unknown> | undefined;
+    if (typeof l !== 'object' || l === null) return bad(`has no list "${name}"`);
+    if (!Array.isArray(l.keys) || l.keys.length > MAX_KEYS) return bad(`"${name}" has no keys array of at most ${MAX_KEYS} keys`);
+    const keys = l.keys.map((k: unknown): HeavyKey => {
+      if (!Array.isArray(k) || k.length !== 6) return bad(`"${name}" has a key that is not [w0, w1, w2, w3, count, error]`);
+      const c = count(k[4], `"${name}" count`), e = count(k[5], `"${name}" error`);
+      if (e > c) return bad(`"${name}" has a key whose error exceeds its count`);
+      return { words: [word(k[0]), word(k[1]), word(k[2]), word(k[3])], count: c, error: e, min: c - e };
+    });
+    return { total: count(l.total, `"${name}" total`), floor: count(l.floor, `"${name}" floor`), keys };
+  };
+  return { src: list('src'), dst: list('dst'), dstPort: list('dst_port') };
 }
 
 /** Why a message is no snapshot this aggregator can use. */
@@ -79,5 +116,6 @@ export function decodeSnapshot(text: string): CounterSnapshot {
   return {
     sensor: o.sensor, start: time('start'), period, covered: time('covered'), partial: o.partial,
     real: num('real'), dropped: num('dropped'), received: num('received'), counters,
+    ...(o.talkers === undefined ? {} : { talkers: decodeTalkers(o.talkers) }),
   };
 }

@@ -76,11 +76,12 @@ function aggregatorArgs(url: string, dir: string, period: string, out: string): 
 }
 
 /**
- * One `netspot run` over the whole capture: the reference. Without the alarm context: the
- * aggregate does not merge the sensors' top talkers (docs/scale-out.md), its alarms carry none.
+ * One `netspot run` over the whole capture: the reference, alarm context included (the
+ * aggregate merges the sensors' top talkers; every sensor here sees few enough packets and
+ * keys a period for its lists to be exact, and so are the merged ones).
  */
 async function single(s: ReturnType<typeof setup>): Promise<{ data: string[]; alarms: string[] }> {
-  await ok(['run', '-q', '-d', s.whole, '--align', 'epoch', '-p', s.period, ...ANALYSIS, '--exporter.console.alarm', 'false', '--analyzer.context_top', '0',
+  await ok(['run', '-q', '-d', s.whole, '--align', 'epoch', '-p', s.period, ...ANALYSIS, '--exporter.console.alarm', 'false',
     '-f', join(s.dir, 'single.json'), '--exporter.file.alarm', join(s.dir, 'single-alarms.json')]);
   return { data: lines(join(s.dir, 'single.json')), alarms: alarmLines(join(s.dir, 'single-alarms.json')) };
 }
@@ -105,6 +106,7 @@ test('three sensors, one aggregate: the records of one run over the whole captur
     assert.deepEqual(lines(join(s.dir, 'agg.json')), ref.data);
     assert.deepEqual(alarmLines(join(s.dir, 'agg-alarms.json')), ref.alarms);
     assert.ok(ref.data.some((l) => l.includes('R_SYN_UP')), 'the detectors calibrated: thresholds are compared too');
+    assert.ok(ref.alarms.some((l) => /"top_src":\[\{"addr"/.test(l) && l.includes('"top_fanout"')), 'alarm contexts (merged top talkers, fan-out sources) are compared too');
     // Merged distinct counts against the generator's sets (the union across sensors).
     const got = readJsonLines(readFileSync(join(s.dir, 'agg.json'), 'utf8'));
     s.cap.truth.forEach((t, k) => {

@@ -41,11 +41,12 @@ export const natsExporter: ExporterDef = {
     const format = (r: DataRecord): string => {
       // Epoch grid: a full period ends on a multiple of the period, a partial one inside it.
       const start = r.partial ? r.timeNs - (r.timeNs % periodNs) : r.timeNs - periodNs;
-      const { state, period } = counterState();
+      const { state, period, talkers } = counterState();
       if (state === undefined || period === undefined) throw new Error('exporter.nats: no counter state for this period');
       const body = encodeSnapshot(
         { sensor, start, period: periodNs, covered: r.timeNs - start, partial: r.partial, real: period.realSeconds, dropped: period.dropped, received: period.received },
         state,
+        talkers,
       );
       return withMessageId(`${c.subject}:${start}:${runId}`, body);
     };
