@@ -124,3 +124,28 @@ test('live, the period cut by Ctrl-C is emitted over the time it covers: it ends
   const offMs = Number(last - stopNs) / 1e6;
   assert.ok(Math.abs(offMs) < 300, `the last period ends at the stop (${offMs} ms from it)`);
 });
+
+test('live with analyzer.align = "epoch": periods end on multiples of the period since 1970, the first one too', { skip }, async () => {
+  const startNs = BigInt(Date.now()) * 1_000_000n;
+  const netspot = spawn(process.execPath, [bin, 'run', '-d', 'lo', '-p', '300ms', '--align', 'epoch', '-v', '-s', 'TRAFFIC', '--miner.filter', 'tcp port 9'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const netspotExit = once(netspot, 'close');
+  let netspotErr = '';
+  netspot.stderr!.on('data', (d: Buffer) => (netspotErr += d.toString()));
+  const out = collectLines(netspot);
+  await out.first;
+  const firstSeenNs = BigInt(Date.now()) * 1_000_000n;
+  await new Promise((r) => setTimeout(r, 1000));
+  netspot.kill('SIGINT');
+  const [code] = (await netspotExit) as [number];
+  assert.equal(code, 0, netspotErr);
+  const times = out.lines.map((l) => BigInt(/^\{"time":(\d+)/.exec(l)![1]));
+  assert.ok(times.length >= 4, out.lines.join('\n'));
+  const p = 300_000_000n;
+  // Every period but the last (cut by the stop) ends on the grid, one period after the other.
+  for (const t of times.slice(0, -1)) assert.equal(t % p, 0n, `period end ${t} is a multiple of 300 ms`);
+  for (let i = 1; i < times.length - 1; i++) assert.equal(times[i] - times[i - 1], p);
+  // Periods close on the wall clock at their grid end: the first record came out right after it.
+  assert.ok(times[0] > startNs, 'the first period ends after the start');
+  const lateMs = Number(firstSeenNs - times[0]) / 1e6;
+  assert.ok(lateMs >= 0 && lateMs < 1000, `the first record came ${lateMs} ms after its period's end`);
+});
