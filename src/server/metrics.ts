@@ -49,6 +49,12 @@ export function renderMetrics(ctl: RunController): string {
   family('netspot_alarms_total', 'counter', 'alarms raised since the server started, per statistic');
   const stats = new Set([...st.stats, ...Object.keys(totals.alarmsByStat)]);
   for (const s of [...stats].sort()) out.push(`netspot_alarms_total{stat="${label(s)}"} ${totals.alarmsByStat[s] ?? 0}`);
+  // The fan-out statistics loaded (or met before): 0 until one of their tables fills up.
+  const bounded = new Set([...st.stats.filter((s) => s.endsWith('_FANOUT')), ...Object.keys(totals.approximateByStat)]);
+  if (bounded.size > 0) {
+    family('netspot_approximate_periods_total', 'counter', 'periods whose value of a fan-out statistic is a lower bound (its table was full), per statistic');
+    for (const s of [...bounded].sort()) out.push(`netspot_approximate_periods_total{stat="${label(s)}"} ${totals.approximateByStat[s] ?? 0}`);
+  }
   family('netspot_malformed_packets_total', 'counter', 'packets whose headers were cut short');
   out.push(`netspot_malformed_packets_total ${totals.malformed}`);
   family('netspot_dropped_packets_total', 'counter', 'packets dropped by the capture (live)');

@@ -26,6 +26,8 @@ type Phase = Status['state'];
 /** The runs' counts summed over every run of the server's life. */
 export type Totals = Omit<RunProgress, 'running' | 'bytesRead' | 'bytesTotal'> & {
   runs: number;
+  /** Periods where a fan-out table was full (the statistic's value a lower bound), per statistic. */
+  approximateByStat: Record<string, number>;
   /** Records sent and dropped per network exporter. */
   exporters: Record<string, { sent: number; dropped: number }>;
 };
@@ -66,7 +68,7 @@ export class RunController {
   };
   /** Totals of the runs that ended; the current run adds its own live figures. */
   private readonly past: Totals = {
-    packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, records: 0, badLines: 0, lateRecords: 0, runs: 0, exporters: {},
+    packets: 0, periods: 0, alarms: 0, alarmsByStat: {}, malformed: 0, dropped: 0, records: 0, badLines: 0, lateRecords: 0, runs: 0, approximateByStat: {}, exporters: {},
   };
   /** Latest data record of the current or last run. */
   latest: Latest | undefined;
@@ -157,6 +159,7 @@ export class RunController {
     if (cur !== undefined) {
       for (const k of TOTAL_KEYS) t[k] += cur[k];
       for (const [k, v] of Object.entries(cur.alarmsByStat)) t.alarmsByStat[k] = (t.alarmsByStat[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(cur.approximate?.byStat ?? {})) t.approximateByStat[k] = (t.approximateByStat[k] ?? 0) + v;
       addExporterTotals(t, this.exporterHealth());
     }
     return t;
@@ -244,6 +247,7 @@ export class RunController {
     if (st !== undefined) {
       for (const k of TOTAL_KEYS) this.past[k] += st[k];
       for (const [k, v] of Object.entries(st.alarmsByStat)) this.past.alarmsByStat[k] = (this.past.alarmsByStat[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(st.approximate?.byStat ?? {})) this.past.approximateByStat[k] = (this.past.approximateByStat[k] ?? 0) + v;
       if (this.run.input === 'zeek' && this.session !== undefined) this.run.stats = this.session.watched();
       addExporterTotals(this.past, this.exporterHealth());
     }

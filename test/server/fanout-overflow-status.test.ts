@@ -7,7 +7,7 @@ import { FANOUT_BOUNDS } from '../../src/counters/source-fanout.js';
 import { TestClient } from './support/http.js';
 import { writeCrowdCapture } from '../fixtures/crowd-capture.js';
 
-test('/api/status counts the periods where a fan-out table was full, per statistic', async () => {
+test('/api/status and /metrics count the periods where a fan-out table was full, per statistic', async () => {
   const cfg = defaultConfig();
   cfg.exporter.console.alarm = false;
   cfg.miner.device = writeCrowdCapture(FANOUT_BOUNDS.sources + 1000);
@@ -27,6 +27,12 @@ test('/api/status counts the periods where a fan-out table was full, per statist
     assert.equal(status.periods, 2);
     // The SYNs are TCP and address contacts: those two statistics lost sources, the UDP one did not.
     assert.deepEqual(status.approximate, { periods: 1, byStat: { TCP_PORT_FANOUT: 1, ADDR_FANOUT: 1 } });
+    // And Prometheus sees the same, the UDP statistic at 0 (loaded, never approximate).
+    const metrics = (await api.get('/metrics')).text;
+    for (const [stat, n] of [['ADDR_FANOUT', 1], ['TCP_PORT_FANOUT', 1], ['UDP_PORT_FANOUT', 0]] as const) {
+      assert.match(metrics, new RegExp(`^netspot_approximate_periods_total\\{stat="${stat}"\\} ${n}$`, 'm'));
+    }
+    assert.match(metrics, /^# TYPE netspot_approximate_periods_total counter$/m);
   } finally {
     await api.close();
     await server.close();
