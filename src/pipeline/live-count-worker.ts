@@ -10,6 +10,7 @@
  * itself: the main thread ends it once it has every final answer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import { Analyzer } from '../analyzer/analyzer.js';
 import { decodePacket } from '../decode/packet-decoder.js';
 import { PacketSummary } from '../decode/packet-summary.js';
@@ -29,6 +30,7 @@ let source: LiveSource | undefined;
 // Since the last answer.
 let packets = 0;
 let malformed = 0;
+let busyMs = 0;
 
 /** The per-packet loop, as Pipeline.countBatch without the clock (live periods follow the wall clock). */
 function count(b: PacketBatch): void {
@@ -51,9 +53,10 @@ function answer(kind: 'counts' | 'final', id: number, error?: string): void {
   const state = analyzer.periodState();
   analyzer.resetPacketCounters();
   const st = source?.captureStats() ?? { received: 0, dropped: 0 };
-  const reply: LiveWorkerReply = { kind, id, state, packets, malformed, received: st.received, dropped: st.dropped, error };
+  const reply: LiveWorkerReply = { kind, id, state, packets, malformed, busyMs, received: st.received, dropped: st.dropped, error };
   packets = 0;
   malformed = 0;
+  busyMs = 0;
   port.postMessage(reply, transferList(state));
 }
 
@@ -73,7 +76,11 @@ async function main(): Promise<void> {
   port.postMessage({ kind: 'ready', warnings: [...source.warnings()] } satisfies LiveWorkerReply);
   let error: string | undefined;
   try {
-    for (let b = await source.next(); b !== null; b = await source.next()) count(b);
+    for (let b = await source.next(); b !== null; b = await source.next()) {
+      const start = performance.now();
+      count(b);
+      busyMs += performance.now() - start;
+    }
   } catch (err) {
     error = (err as Error).message;
   }

@@ -39,6 +39,8 @@ export interface LiveCounts {
   readonly state: PeriodCountersState;
   readonly packets: number;
   readonly malformed: number;
+  /** Milliseconds the thread spent decoding and counting them. */
+  readonly busyMs: number;
   readonly received: number;
   readonly dropped: number;
   /** `final` only: why the capture ended, when it failed. */
@@ -54,6 +56,8 @@ export type LiveWorkerReply =
 export interface Harvested {
   readonly packets: number;
   readonly malformed: number;
+  /** The busiest thread's counting time (ms): the period's REAL_TIME, as the threads count side by side. */
+  readonly busyMs: number;
 }
 
 /** The counting threads of a live run: analyzer.workers when set, else as for files (1 below 4 cores). */
@@ -87,7 +91,7 @@ export class LiveWorkerCapture implements PacketSource {
   readonly live = true;
   private readonly threads: Thread[] = [];
   /** Answers not merged yet (a final one arrives on its own, after `stop`). */
-  private unmerged: LiveCounts[] = [];
+  private unmerged: Array<LiveCounts & { thread: number }> = [];
   private readonly warningList = new Set<string>();
   private failure: Error | undefined;
   private nextId = 0;
@@ -146,7 +150,7 @@ export class LiveWorkerCapture implements PacketSource {
           t.received = m.received;
           t.dropped = m.dropped;
           t.packets += m.packets;
-          this.unmerged.push(m);
+          this.unmerged.push({ ...m, thread: k });
           if (m.kind === 'counts') {
             t.pending.get(m.id)?.(m);
             t.pending.delete(m.id);
@@ -193,12 +197,14 @@ export class LiveWorkerCapture implements PacketSource {
     this.unmerged = [];
     let packets = 0;
     let malformed = 0;
+    const busy = new Map<number, number>();
     for (const a of answers) {
       this.analyzer.mergePeriodState(a.state);
       packets += a.packets;
       malformed += a.malformed;
+      busy.set(a.thread, (busy.get(a.thread) ?? 0) + a.busyMs);
     }
-    return { packets, malformed };
+    return { packets, malformed, busyMs: Math.max(0, ...busy.values()) };
   }
 
   /** Packets each thread counted so far (answered), in thread order: how the kernel spread them. */

@@ -65,7 +65,7 @@ export interface PipelineOptions {
    * Live sources counted elsewhere (live-workers.ts): merges the counts of the period so far
    * into the analyzer; awaited before each period closes, the last one after the source ended.
    */
-  harvest?: () => Promise<{ packets: number; malformed: number }>;
+  harvest?: () => Promise<{ packets: number; malformed: number; busyMs: number }>;
 }
 
 /**
@@ -215,9 +215,10 @@ export class Pipeline {
   }
 
   /** Live workers: what a harvest merged counts as this pipeline's packets. */
-  private addHarvest(h: { packets: number; malformed: number }): void {
+  private addHarvest(h: { packets: number; malformed: number; busyMs: number }): void {
     this.own.packets += h.packets;
     this.own.malformed += h.malformed;
+    this.busyMs += h.busyMs;
     if (h.packets > 0) this.lastPacketMs = performance.now();
   }
 

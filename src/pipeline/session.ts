@@ -12,7 +12,7 @@ import { Backend, stateFileOptions, type PeriodResult } from '../backend/backend
 import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
 import { liveOptions, openSource } from './open-source.js';
-import { LiveWorkerCapture, resolveLiveWorkers } from './live-workers.js';
+import { LiveWorkerCapture, resolveLiveWorkers, type Harvested } from './live-workers.js';
 import { resolveWorkers, WorkerPool } from './worker-pool.js';
 import { UsageError } from '../util/errors.js';
 import type { RunProgress, RunSession } from '../backend/run-session.js';
@@ -78,7 +78,7 @@ export class Session implements RunSession {
         workers = 1;
       }
       const setup = { cfg, series: source.name, counters: hooks.counters ?? [] };
-      let harvest: (() => Promise<{ packets: number; malformed: number }>) | undefined;
+      let harvest: (() => Promise<Harvested>) | undefined;
       if (source.live && workers > 1) {
         // The main capture checked the device, rights and filter; each thread now opens its own.
         await source.close();

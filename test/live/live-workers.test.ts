@@ -37,7 +37,7 @@ function burst() {
 burst();
 `;
 
-const COUNTERS = ['PKTS', 'UDP', 'IFACE_RECEIVED', 'IFACE_DROPPED'];
+const COUNTERS = ['PKTS', 'UDP', 'IFACE_RECEIVED', 'IFACE_DROPPED', 'REAL_TIME'];
 
 let link: IsolatedLink;
 
@@ -76,9 +76,13 @@ test('two capture threads: every datagram of 64 flows counted once over the peri
   try {
     assert.equal(session.workers, 2, 'the live run counts in the two threads asked for');
     assert.ok(session.source instanceof LiveWorkerCapture);
+    const started = performance.now();
     const running = session.run();
     await send(3000, 64, rx.port);
     const status = await running; // ends by miner.timeout: 3 s without a packet
+    const elapsed = (performance.now() - started) / 1000;
+    const realTime = total(collector, 'REAL_TIME');
+    assert.ok(realTime > 0 && realTime < elapsed, `REAL_TIME ${realTime} s: the threads' counting time, within the run's ${elapsed} s`);
     assert.equal(total(collector, 'PKTS'), 3000, 'PKTS over all periods = datagrams sent');
     assert.equal(total(collector, 'UDP'), 3000);
     assert.equal(total(collector, 'IFACE_RECEIVED'), 3000, 'the captures together received each datagram once');
