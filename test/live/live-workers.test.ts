@@ -8,6 +8,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load.js';
 import { Session } from '../../src/pipeline/session.js';
 import { LiveWorkerCapture } from '../../src/pipeline/live-workers.js';
@@ -182,4 +185,32 @@ test('joining a fan-out group held on another device fails with EFANOUT naming t
   } finally {
     await holder.close();
   }
+});
+
+test('netspot run -w 2 on the veth: Ctrl-C ends it cleanly; the summary counts every datagram and says how the threads shared them', { skip }, async () => {
+  const bin = fileURLToPath(new URL('../../src/cli/netspot.js', import.meta.url));
+  const rx = await udpReceiver(link.hostAddr);
+  const netspot = spawn(process.execPath, [
+    bin, 'run', '-d', link.hostIf, '-w', '2', '--analyzer.context_top', '0', '-p', '200ms', '-v', '-s', 'TRAFFIC',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(netspot, 'close');
+  let stderr = '';
+  netspot.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  try {
+    // The first record: the captures are open and the periods run.
+    await once(netspot.stdout, 'data');
+    await send(1000, 32, rx.port);
+    await until(() => rx.received() === 1000, 'the datagrams to arrive').catch(() => {});
+  } finally {
+    netspot.kill('SIGINT');
+    rx.close();
+  }
+  const [code] = (await exited) as [number];
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, new RegExp(`${link.hostIf}: 1000 packets`), stderr);
+  const shares = /2 capture threads: (\d+) \+ (\d+) packets/.exec(stderr);
+  assert.ok(shares !== null, stderr);
+  assert.equal(Number(shares[1]) + Number(shares[2]), 1000);
+  assert.ok(Number(shares[1]) > 0 && Number(shares[2]) > 0, stderr);
+  assert.doesNotMatch(stderr, /dropped/);
 });
