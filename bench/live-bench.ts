@@ -9,14 +9,16 @@
  * iproute2, tcpreplay and the native binding.
  *
  *   npm run bench:live [-- --rates 100000,500000,0 --seconds 3 --senders 2 --buffer-mib 32
- *                        --busy-ns 0 --pcap FILE --netspot]   (rate 0 = tcpreplay --topspeed)
+ *                        --busy-ns 0 --pcap FILE --netspot --workers 1,2]   (rate 0 = tcpreplay --topspeed)
  *
  * --netspot measures the whole `netspot run -d IFACE` (all statistics, 1 s periods, file
- * output) instead of the minimal walk, one run per rate.
+ * output) instead of the minimal walk, one run per rate. --workers N,M (implies --netspot)
+ * does so for each `-w N` (live capture threads in a PACKET_FANOUT group; the alarm context
+ * off for every N, as workers need) and reports each N's highest rate with zero drops.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -303,6 +305,11 @@ async function settle(cap: CaptureProcess, before: Mark, sent: number): Promise<
   return last;
 }
 
+/** The highest rate a run reached with zero drops and every packet captured. */
+function bestClean(rows: readonly Row[]): number {
+  return rows.filter((r) => r.dropped === 0 && r.captured === r.sent).reduce((m, r) => Math.max(m, r.achievedPps), 0);
+}
+
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
@@ -320,17 +327,18 @@ function cpuSeconds(pid: number): number {
  * The whole analysis instead of the minimal walk: one `netspot run -d IFACE` per rate with
  * all ten statistics, 1 s periods and file output; packets and drops from its summary.
  */
-async function netspotRow(link: Link, pcap: string, rate: number, count: number, senders: number, bufferMiB: number): Promise<Row> {
+async function netspotRow(link: Link, pcap: string, rate: number, count: number, senders: number, bufferMiB: number, workers?: number): Promise<Row> {
   const cli = join(repoRoot, 'dist', 'src', 'cli', 'netspot.js');
   const out = join(tmpdir(), `netspot-live-bench-${process.pid}-%s.json`);
   const child = spawn('ip', [
     'netns', 'exec', link.capNs, process.execPath, cli, 'run', '-d', link.capIf, '-p', '1s', '-s', ALL_STATS,
     '-f', out, '--miner.buffer_size', String(bufferMiB * 1024 * 1024),
+    ...(workers === undefined ? [] : ['-w', String(workers), '--analyzer.context_top', '0']),
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const exited = new Promise((resolve) => child.on('close', resolve));
-  await new Promise((r) => setTimeout(r, 1000)); // start-up and capture opened
+  await new Promise((r) => setTimeout(r, workers === undefined ? 1000 : 2000)); // start-up and capture(s) opened
   const pid = child.pid!;
   const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
@@ -371,7 +379,9 @@ async function main(): Promise<void> {
   const pcap = benchCapture(arg('--pcap'));
   const link = createLink();
   const rows: Row[] = [];
-  const netspot = process.argv.includes('--netspot');
+  const perWorkers: Array<{ workers: number; best: number }> = [];
+  const workerList = arg('--workers')?.split(',').map(Number);
+  const netspot = process.argv.includes('--netspot') || workerList !== undefined;
   const report = (row: Row): void => {
     rows.push(row);
     console.log(
@@ -380,7 +390,17 @@ async function main(): Promise<void> {
     );
   };
   try {
-    if (netspot) {
+    if (workerList !== undefined) {
+      for (const n of workerList) {
+        console.log(`-- netspot run -w ${n}`);
+        const from = rows.length;
+        for (const rate of rates) {
+          const count = Math.max(100_000, Math.round((rate || 1_500_000) * seconds));
+          report(await netspotRow(link, pcap, rate, count, senders, bufferMiB, n));
+        }
+        perWorkers.push({ workers: n, best: bestClean(rows.slice(from)) });
+      }
+    } else if (netspot) {
       for (const rate of rates) {
         const count = Math.max(100_000, Math.round((rate || 1_500_000) * seconds));
         report(await netspotRow(link, pcap, rate, count, senders, bufferMiB));
@@ -408,10 +428,12 @@ async function main(): Promise<void> {
   } finally {
     link.destroy();
   }
-  const clean = rows.filter((r) => r.dropped === 0 && r.captured === r.sent);
-  const best = clean.reduce((m, r) => Math.max(m, r.achievedPps), 0);
-  console.log(`\nhighest replay rate with zero drops and every packet captured: ${Math.round(best)} pkt/s`);
-  console.log(JSON.stringify({ pcap, mode: netspot ? 'netspot run' : 'minimal walk', bufferMiB, senders, seconds, busyNsPerPacket: busyNs, rows }, null, 1));
+  for (const { workers, best } of perWorkers) {
+    console.log(`\n-w ${workers}: highest replay rate with zero drops and every packet captured: ${Math.round(best)} pkt/s`);
+  }
+  if (workerList === undefined) console.log(`\nhighest replay rate with zero drops and every packet captured: ${Math.round(bestClean(rows))} pkt/s`);
+  console.log(`load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  console.log(JSON.stringify({ pcap, mode: netspot ? 'netspot run' : 'minimal walk', bufferMiB, senders, seconds, busyNsPerPacket: busyNs, perWorkers, rows }, null, 1));
 }
 
 main().catch((err: unknown) => {

@@ -58,10 +58,10 @@ strip --strip-unneeded --remove-section=.comment --remove-section=.note "$lib/na
 npx esbuild dist/src/cli/netspot.js dist/src/cli/netspotctl.js --bundle --splitting --format=esm --platform=node \
   --target=node20 --outdir="$lib/dist/src/cli" --external:fastify --external:'@fastify/*' --external:@particle/dbus-next --log-level=warning \
   --chunk-names='chunk-[hash]' --banner:js="import { createRequire as __netspotRequire } from 'node:module'; const require = __netspotRequire(import.meta.url);"
-# The counting worker of --workers N is a script of its own (worker_threads), found from the bundles at
-# dist/src/pipeline/count-worker.js as in the unbundled tree.
-npx esbuild dist/src/pipeline/count-worker.js --bundle --format=esm --platform=node --target=node20 \
-  --outfile="$lib/dist/src/pipeline/count-worker.js" --log-level=warning \
+# The counting workers of --workers N (files: count-worker, interfaces: live-count-worker) are scripts
+# of their own (worker_threads), found from the bundles at dist/src/pipeline/ as in the unbundled tree.
+npx esbuild dist/src/pipeline/count-worker.js dist/src/pipeline/live-count-worker.js --bundle --format=esm --platform=node --target=node20 \
+  --outdir="$lib/dist/src/pipeline" --log-level=warning \
   --banner:js="import { createRequire as __netspotRequire } from 'node:module'; const require = __netspotRequire(import.meta.url);"
 # The wrappers start node themselves: the bundles need no #! line (lintian: script-not-executable).
 sed -i "1{/^#!/d}" "$lib/dist/src/cli/netspot.js" "$lib/dist/src/cli/netspotctl.js"

@@ -8,9 +8,14 @@
 #include "addon.h"
 #include "capture.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <linux/if_packet.h>
+#include <sys/socket.h>
+#endif
 
 enum message_kind { EV_BATCH = 1, EV_ERROR = 2, EV_END = 3 };
 
@@ -237,6 +242,7 @@ typedef struct open_job {
   char *device;
   char *filter;
   int snaplen, promisc, buffer_size, timeout_ms, immediate;
+  int fanout_group; /* -1: none; else the PACKET_FANOUT group to join (0..65535) */
   /* results of open_execute */
   const char *code; /* NULL on success */
   char errbuf[PCAP_ERRBUF_SIZE + 256];
@@ -257,6 +263,29 @@ static void discard_live(live *L) {
   if (L->cap.pcap) pcap_close(L->cap.pcap);
   drop_refs(L);
   free(L);
+}
+
+/*
+ * Joins the socket of an activated capture to a PACKET_FANOUT group (live workers: one capture
+ * per thread, the kernel spreads the packets over them). Hashing keeps a flow on one socket,
+ * so per-flow state never splits; DEFRAG reassembles IP fragments first so that they hash
+ * with their flow. After the filter: a packet the filter refuses is never handed out.
+ */
+static void join_fanout(open_job *J, pcap_t *p) {
+#if defined(__linux__) && defined(PACKET_FANOUT)
+  int fd = pcap_fileno(p);
+  int arg = (J->fanout_group & 0xffff) | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+  if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0) {
+    int e = errno;
+    snprintf(J->errbuf, sizeof J->errbuf, "cannot join packet fan-out group %d on %s: %s%s", J->fanout_group, J->device,
+             strerror(e), e == EINVAL ? " (the group id is taken by another capture with other settings)" : "");
+    J->code = "EFANOUT";
+  }
+#else
+  (void)p;
+  snprintf(J->errbuf, sizeof J->errbuf, "packet fan-out (PACKET_FANOUT) needs Linux; %s cannot be shared between capture threads", J->device);
+  J->code = "EFANOUT";
+#endif
 }
 
 /* Pool thread: create, activate and filter the pcap handle. No N-API calls here. */
@@ -305,6 +334,7 @@ static void open_execute(napi_env env, void *data) {
       return;
     }
   }
+  if (J->fanout_group >= 0) join_fanout(J, p);
 }
 
 static void reject_coded(napi_env env, napi_deferred deferred, const char *code, const char *message) {
@@ -385,6 +415,11 @@ static napi_value open_capture(napi_env env, napi_callback_info info) {
   J->buffer_size = (int)num_prop(env, argv[0], "bufferSize", 0);
   J->timeout_ms = (int)num_prop(env, argv[0], "timeoutMs", 10);
   J->immediate = bool_prop(env, argv[0], "immediate", 0);
+  J->fanout_group = (int)num_prop(env, argv[0], "fanoutGroup", -1);
+  if (J->fanout_group < -1 || J->fanout_group > 0xffff) {
+    free_job(env, J);
+    return throw_coded(env, "EINVAL", "options.fanoutGroup must be an integer in [0, 65535]");
+  }
 
   live *L = calloc(1, sizeof *L);
   if (L == NULL) {

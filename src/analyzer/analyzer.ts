@@ -11,7 +11,7 @@ import type { AlarmContext, TopFanOut } from '../records/alarm-context.js';
 import { UsageError } from '../util/errors.js';
 import type { PacketSummary } from '../decode/packet-summary.js';
 import { TopTalkers } from '../context/top-talkers.js';
-import type { TalkerSummary } from '../context/talker-summary.js';
+import { mergeTalkers, type TalkerSummary } from '../context/talker-summary.js';
 import { COUNTER_STATE_VERSION, type PeriodCountersState } from '../counters/counter-state.js';
 
 export type { PeriodResult } from '../backend/backend.js';
@@ -66,8 +66,12 @@ export class Analyzer {
   private adoptedFanOut: TopFanOut[] | undefined;
   /** The closed period's sources behind the fan-out statistics, for its context. */
   private closedFanOut: TopFanOut[] = [];
+  /** Top-talker lists of the period counted elsewhere (live capture threads), merged at its end. */
+  private addedTalkers: TalkerSummary[] = [];
+  private closedAdded: TalkerSummary[] = [];
+  private readonly contextTop: number;
   private readonly readContext = (): AlarmContext => {
-    const talkers = this.closedTalkers!.context();
+    const talkers = this.closedAdded.length > 0 ? mergeTalkers(this.closedAdded, this.contextTop) : this.closedTalkers!.context();
     return this.closedFanOut.length === 0 ? talkers : { ...talkers, top_fanout: this.closedFanOut };
   };
   /** The packet counters again, with the counter names each serves: what a period state lists. */
@@ -146,6 +150,7 @@ export class Analyzer {
     }
     const top = cfg.analyzer.context_top;
     this.context = top > 0;
+    this.contextTop = top;
     if (top > 0 && options.countTalkers !== false) {
       this.talkers = new TopTalkers(top);
       this.closedTalkers = new TopTalkers(top);
@@ -199,6 +204,14 @@ export class Analyzer {
    */
   fanOutTop(): TopFanOut[] | undefined {
     return this.context && this.fanOut !== undefined ? this.fanOutCulprits(this.fanOut) : undefined;
+  }
+
+  /**
+   * Top-talker lists of part of the current period counted elsewhere (a live capture thread):
+   * the period's context merges them (context/talker-summary.ts), within their error bounds.
+   */
+  addTalkers(t: TalkerSummary): void {
+    this.addedTalkers.push(t);
   }
 
   /** The top talkers counting the current period (null without context, or in a worker). */
@@ -309,6 +322,8 @@ export class Analyzer {
     const closed = this.talkers;
     if (closed === null) return { values, counters };
     if (this.keepState) this.lastTalkers = closed.summary();
+    this.closedAdded = this.addedTalkers;
+    this.addedTalkers = [];
     // The closed period's lists stay readable; the spare, emptied, counts the next period.
     const next = this.closedTalkers!;
     next.reset();

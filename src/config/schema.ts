@@ -89,8 +89,9 @@ export const AnalyzerSchema = Type.Object(
     }),
     workers: Type.Integer({
       default: 0, minimum: 0, maximum: 256,
-      description: 'capture files: threads that decode and count (1 = the main thread alone; 0 = one per core, at most 8, ' +
-        'on machines of 4 cores or more for files of 16 MiB or more, else 1); the records do not depend on it (REAL_TIME and PERF aside); live capture: always 1',
+      description: 'threads that decode and count (1 = the main thread alone; 0 = one per core, at most 8, ' +
+        'on machines of 4 cores or more, for files of 16 MiB or more, else 1); files: the records do not depend on it (REAL_TIME and PERF aside); ' +
+        'live: one capture per thread sharing the interface by flow hash (PACKET_FANOUT, Linux)',
       expected: 'an integer from 0 to 256',
     }),
   },

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import type { PacketSource } from '../source/packet-batch.js';
 import { openCaptureFile } from '../source/capture-file.js';
-import { openLiveSource } from '../source/live-source.js';
+import { openLiveSource, type LiveSourceOptions } from '../source/live-source.js';
 import { UsageError } from '../util/errors.js';
 
 /** Looks like a path rather than an interface name: has a slash or a capture extension. */
@@ -23,11 +23,16 @@ export async function openSource(cfg: Config, opts: { chunkSize?: number } = {})
     return openCaptureFile(device, { label: 'miner.device', chunkSize: opts.chunkSize });
   }
   if (PATH_LIKE.test(device)) throw new UsageError(`${device}: no such capture file`);
-  return openLiveSource({
-    device,
+  return openLiveSource(liveOptions(cfg));
+}
+
+/** The live capture the config asks for (also what each live counting thread opens). */
+export function liveOptions(cfg: Config): LiveSourceOptions {
+  return {
+    device: cfg.miner.device,
     promiscuous: cfg.miner.promiscuous,
     snapshotLen: cfg.miner.snapshot_len,
     bufferSize: cfg.miner.buffer_size === 0 ? undefined : cfg.miner.buffer_size,
     filter: cfg.miner.filter,
-  });
+  };
 }

@@ -61,6 +61,11 @@ export interface PipelineOptions {
   workers?: (slotBytes: number, slotPackets: number) => WorkerPool;
   /** Workers: bytes of packets gathered into one job (default JOB_BYTES; tests use small ones). */
   jobBytes?: number;
+  /**
+   * Live sources counted elsewhere (live-workers.ts): merges the counts of the period so far
+   * into the analyzer; awaited before each period closes, the last one after the source ended.
+   */
+  harvest?: () => Promise<{ packets: number; malformed: number; busyMs: number }>;
 }
 
 /**
@@ -129,6 +134,9 @@ export class Pipeline {
   private lastReceived = 0;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
+  // Live with `harvest`: the period close in progress, and whether the run is ending (no new timer).
+  private closing: Promise<void> | undefined;
+  private wallStopped = false;
   private wakeStop: (() => void) | undefined;
   // Live: wall-clock time (performance.now() ms) of the last batch, for the idle timeout.
   private lastPacketMs = 0;
@@ -194,12 +202,26 @@ export class Pipeline {
         this.markMs = NaN;
       }
     } finally {
+      this.wallStopped = true;
       if (this.timer !== undefined) clearTimeout(this.timer);
+      if (this.opts.harvest !== undefined && this.started) {
+        // Live workers: the period close under way ends first, then their last counts are merged.
+        await this.closing?.catch(() => {});
+        this.addHarvest(await this.opts.harvest());
+      }
       // Whatever was counted is emitted, also after an error or a stop.
       if (this.started) this.closePeriod(true);
       this.own.running = false;
     }
     return this.state;
+  }
+
+  /** Live workers: what a harvest merged counts as this pipeline's packets. */
+  private addHarvest(h: { packets: number; malformed: number; busyMs: number }): void {
+    this.own.packets += h.packets;
+    this.own.malformed += h.malformed;
+    this.busyMs += h.busyMs;
+    if (h.packets > 0) this.lastPacketMs = performance.now();
   }
 
   /**
@@ -536,6 +558,26 @@ export class Pipeline {
         this.timer = setTimeout(tick, MAX_TIMER_MS);
         return;
       }
+      const harvest = this.opts.harvest;
+      if (harvest === undefined) {
+        closeThenWait();
+        return;
+      }
+      // Live workers: their counts of the period come in first (a few ms), then the period closes.
+      this.closing = harvest().then((h) => {
+        this.closing = undefined;
+        this.addHarvest(h);
+        // A stop meanwhile: the run's end closes this period, as partial.
+        if (!this.wallStopped) closeThenWait();
+      });
+      this.closing.catch((err: unknown) => {
+        // As an exception in the timer would: a failing period close ends the process.
+        setImmediate(() => {
+          throw err;
+        });
+      });
+    };
+    const closeThenWait = (): void => {
       this.closePeriod();
       if (idleMs > 0 && performance.now() - this.lastPacketMs >= idleMs) {
         this.opts.onWarning?.(`no packet for ${idleMs / 1000} s (miner.timeout): stopping`);

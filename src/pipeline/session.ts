@@ -11,7 +11,8 @@ import { detectorParams } from '../analyzer/stat-detector.js';
 import { Backend, stateFileOptions, type PeriodResult } from '../backend/backend.js';
 import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
 import { Pipeline, type PipelineStatus } from './pipeline.js';
-import { openSource } from './open-source.js';
+import { liveOptions, openSource } from './open-source.js';
+import { LiveWorkerCapture, resolveLiveWorkers, type Harvested } from './live-workers.js';
 import { resolveWorkers, WorkerPool } from './worker-pool.js';
 import { UsageError } from '../util/errors.js';
 import type { RunProgress, RunSession } from '../backend/run-session.js';
@@ -47,7 +48,7 @@ export class Session implements RunSession {
     if (!(periodNs >= PERIOD_MIN_NS && periodNs <= PERIOD_MAX_NS)) {
       throw new UsageError(`bad value for analyzer.period: ${JSON.stringify(cfg.analyzer.period)} (expected ${PERIOD_EXPECTED})`);
     }
-    const source = await openSource(cfg, { chunkSize: hooks.chunkSize });
+    let source: PacketSource = await openSource(cfg, { chunkSize: hooks.chunkSize });
     let exporters: Exporter[] = [];
     try {
       const analyzer = new Analyzer(cfg, source.name, { counters: hooks.counters, keepState: cfg.exporter.nats.url !== '' });
@@ -63,7 +64,7 @@ export class Session implements RunSession {
       for (const e of exporters) files.push(...(e.outputFiles?.(source.name) ?? []));
       await refuseSharedFiles(files);
       for (const e of exporters) await e.start(source.name);
-      let workers = resolveWorkers(cfg.analyzer.workers, source.live, source.stats().bytesTotal);
+      let workers = source.live ? resolveLiveWorkers(cfg.analyzer.workers) : resolveWorkers(cfg.analyzer.workers, false, source.stats().bytesTotal);
       // exporter.nats publishes the main analyzer's whole period state: one thread counts, so
       // that no period reaches it as worker values without their state.
       if (cfg.exporter.nats.url !== '') workers = 1;
@@ -77,11 +78,20 @@ export class Session implements RunSession {
         workers = 1;
       }
       const setup = { cfg, series: source.name, counters: hooks.counters ?? [] };
+      let harvest: (() => Promise<Harvested>) | undefined;
+      if (source.live && workers > 1) {
+        // The main capture checked the device, rights and filter; each thread now opens its own.
+        await source.close();
+        const capture = await LiveWorkerCapture.start(workers, { ...setup, live: liveOptions(cfg) }, analyzer);
+        source = capture;
+        harvest = () => capture.harvest();
+      }
       const pipeline = new Pipeline({
         source, analyzer, backend, periodNs, align: cfg.analyzer.align, idleTimeoutNs: parseDuration(cfg.miner.timeout), onWarning: hooks.onWarning,
-        workers: workers > 1 ? (slotBytes, slotPackets) => new WorkerPool(workers, setup, slotBytes, slotPackets) : undefined,
+        workers: workers > 1 && !source.live ? (slotBytes, slotPackets) => new WorkerPool(workers, setup, slotBytes, slotPackets) : undefined,
         // A job is four read windows: tiny windows in tests make many jobs of small captures.
         jobBytes: hooks.chunkSize === undefined ? undefined : 4 * hooks.chunkSize,
+        harvest,
       });
       return new Session(source, analyzer, backend, exporters, pipeline, periodNs, workers);
     } catch (err) {

@@ -6,9 +6,10 @@ import { InputError } from '../util/errors.js';
  * - EPERM: no permission to capture (CAP_NET_RAW / CAP_NET_ADMIN missing);
  * - ENODEV: no such interface; EIFACEDOWN: the interface is down;
  * - ECAPTURE: the capture failed while running (e.g. the interface went away);
+ * - EFANOUT: the capture could not join its PACKET_FANOUT group (live workers);
  * - EPCAP: anything else libpcap reported.
  */
-export type CaptureErrorCode = 'UNAVAILABLE' | 'EPERM' | 'ENODEV' | 'EIFACEDOWN' | 'ECAPTURE' | 'EPCAP';
+export type CaptureErrorCode = 'UNAVAILABLE' | 'EPERM' | 'ENODEV' | 'EIFACEDOWN' | 'ECAPTURE' | 'EFANOUT' | 'EPCAP';
 
 /** A live capture problem (runtime error, exit 1); `code` tells which. */
 export class CaptureError extends InputError {

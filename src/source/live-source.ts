@@ -42,6 +42,11 @@ export interface LiveSourceOptions {
   batchBytes?: number;
   /** Batches in the pool shared with the capture thread, 2..16 (default 4). */
   batchCount?: number;
+  /**
+   * Linux: join this PACKET_FANOUT group (0..65535) after activation; the kernel spreads the
+   * packets over the group's captures by flow hash (live workers). -1 (default): capture alone.
+   */
+  fanoutGroup?: number;
 }
 
 /** libpcap's counters for the capture, widened to 64 bits. */
@@ -63,6 +68,7 @@ const DEFAULTS = {
   batchPackets: 16384,
   batchBytes: 4 * 1024 * 1024,
   batchCount: 4,
+  fanoutGroup: -1,
 };
 
 interface Waiter {
@@ -127,6 +133,7 @@ export class LiveSource implements PacketSource {
           bufferSize: options.bufferSize,
           timeoutMs: options.readTimeoutMs,
           immediate: options.immediate,
+          fanoutGroup: options.fanoutGroup < 0 ? undefined : options.fanoutGroup,
           filter: options.filter === '' ? undefined : options.filter,
         },
         this.batches,
@@ -285,6 +292,8 @@ function openError(options: Required<LiveSourceOptions>, err: NativeError): Erro
       return new CaptureError('ENODEV', `cannot capture on ${dev}: no such interface (libpcap: ${detail}); \`netspot ls devices\` lists them`);
     case 'EIFACEDOWN':
       return new CaptureError('EIFACEDOWN', `cannot capture on ${dev}: the interface is down (libpcap: ${detail}); bring it up with \`ip link set ${dev} up\``);
+    case 'EFANOUT':
+      return new CaptureError('EFANOUT', `cannot share ${dev} between capture threads: ${detail}`);
     case 'EINVAL':
       return new UsageError(`live capture on ${dev}: ${detail}`);
     default:
@@ -314,6 +323,7 @@ export function resolveLiveOptions(options: LiveSourceOptions): Required<LiveSou
     batchPackets: options.batchPackets ?? DEFAULTS.batchPackets,
     batchBytes: options.batchBytes ?? DEFAULTS.batchBytes,
     batchCount: options.batchCount ?? DEFAULTS.batchCount,
+    fanoutGroup: options.fanoutGroup ?? DEFAULTS.fanoutGroup,
   };
   checkInteger('snapshot_len', o.snapshotLen, 1, 262144);
   checkInteger('buffer_size', o.bufferSize, 0, 2 ** 31 - 1);
@@ -321,6 +331,7 @@ export function resolveLiveOptions(options: LiveSourceOptions): Required<LiveSou
   checkInteger('batch packets', o.batchPackets, 1, 1 << 22);
   checkInteger('batch bytes', o.batchBytes, 1, 2 ** 31 - 1);
   checkInteger('batch count', o.batchCount, 2, 16);
+  checkInteger('fan-out group', o.fanoutGroup, -1, 0xffff);
   return o;
 }
 

@@ -30,6 +30,8 @@ export interface NativeOpenOptions {
   /** libpcap read timeout: longest wait before a partly filled buffer is delivered. */
   timeoutMs: number;
   immediate: boolean;
+  /** Join this PACKET_FANOUT group (hash of the flow) after activation; absent: capture alone. */
+  fanoutGroup?: number;
   filter?: string;
 }
 
@@ -72,7 +74,7 @@ export interface NativeDevice {
   addresses: NativeDeviceAddress[];
 }
 
-/** Errors thrown by the addon carry a `code`: EPERM, ENODEV, EIFACEDOWN, EFILTER, EPCAP, EINVAL. */
+/** Errors thrown by the addon carry a `code`: EPERM, ENODEV, EIFACEDOWN, EFILTER, EFANOUT, EPCAP, EINVAL. */
 export interface NativeError extends Error {
   code?: string;
 }

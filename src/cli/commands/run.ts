@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('-v, --verbose', 'print a data record per period (= exporter.console.data true)')
     .option('-f, --file <path>', 'write data records to this file, %s = series name (= exporter.file.data)')
     .option('-q, --quiet', 'no progress line and no summary on stderr')
-    .option('-w, --workers <n>', 'capture files: threads that decode and count, 1 = one thread (= analyzer.workers)')
+    .option('-w, --workers <n>', 'threads that decode and count (a live interface: one capture each, PACKET_FANOUT), 1 = one thread (= analyzer.workers)')
     .addHelpText(
       'after',
       '\nEvery configuration key can also be set as --section.key VALUE, e.g. --spot.q 1e-5,\n' +

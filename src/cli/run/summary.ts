@@ -3,6 +3,7 @@ import type { PipelineStatus } from '../../pipeline/pipeline.js';
 import { formatDuration } from '../../config/duration.js';
 import { formatRate } from './format.js';
 import { FANOUT_BOUNDS } from '../../counters/source-fanout.js';
+import { LiveWorkerCapture } from '../../pipeline/live-workers.js';
 
 /** The end-of-run summary printed on stderr. */
 export function formatSummary(session: Session, st: PipelineStatus, elapsedSeconds: number): string {
@@ -13,6 +14,10 @@ export function formatSummary(session: Session, st: PipelineStatus, elapsedSecon
     `netspot: ${elapsedSeconds.toFixed(2)} s, ${formatRate(st.packets / elapsedSeconds)}` +
       (st.dropped > 0 ? `, ${st.dropped} dropped by the capture` : ''),
   ];
+  // Live capture threads: how the kernel's fan-out spread the packets (one flow-heavy thread shows here).
+  if (session.source instanceof LiveWorkerCapture) {
+    lines.push(`netspot: ${session.workers} capture threads: ${session.source.workerPackets().join(' + ')} packets`);
+  }
   // Bounded fan-out tables that filled up: those periods' values are lower bounds (never hidden).
   const approx = session.analyzer.approximate;
   if (approx.periods > 0) {
