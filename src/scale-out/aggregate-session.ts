@@ -9,8 +9,14 @@
  * records handed to the exporters. At start the consumer is re-created at the stream's ack floor,
  * so every message not yet acknowledged comes again, in stream order; those of periods up to the
  * saved one are acknowledged without being merged again.
+ *
+ * The same resynchronisation runs under a running aggregator whenever the consumer may have lost
+ * track: the connection to nats-server came back (the server may have restarted, and messages it
+ * sent just before dying never arrived: it would hold them back for ack_wait), the consumer was
+ * deleted, or its heartbeats stopped (a pull lost). While the connection is down, the periods'
+ * aggregate.wait is paused: the sensors' snapshots are safe in the stream, not late.
  */
-import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { ConsumerMessages, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { AckPolicy, DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../config/schema.js';
@@ -53,6 +59,51 @@ function ackWaitNs(waitNs: number): number {
 /** Messages delivered and not yet acknowledged at most (held in open periods). */
 const MAX_ACK_PENDING = 20_000;
 
+/**
+ * How long one pull request lasts: the server sends idle heartbeats every half of it, and two
+ * missed heartbeats mean a lost pull. Kept under aggregate.wait, so that a lost pull is noticed
+ * before a period waiting for a sensor gives up on it (the client's range: 1 s to 30 s).
+ */
+function pullExpiresMs(waitMs: number): number {
+  return Math.min(30_000, Math.max(1_000, waitMs / 2));
+}
+
+interface DurableOptions {
+  stream: string;
+  durable: string;
+  subjects: string;
+  ackWaitNs: number;
+}
+
+interface Placement {
+  /** The first stream sequence the consumer delivers. */
+  startSeq: number;
+  /** The last stream sequence the consumer had delivered before (0 when it was not found). */
+  delivered: number;
+  found: boolean;
+}
+
+/**
+ * (Re-)creates the durable consumer at the stream's acknowledgement floor, or at `notFound` when
+ * there is none; never after `atMost` (the oldest message still held unacknowledged).
+ */
+async function placeDurable(jsm: JetStreamManager, o: DurableOptions, notFound: number, atMost = Infinity): Promise<Placement> {
+  let place: Placement = { startSeq: notFound, delivered: 0, found: false };
+  try {
+    const info = await jsm.consumers.info(o.stream, o.durable);
+    place = { startSeq: info.ack_floor.stream_seq + 1, delivered: info.delivered.stream_seq, found: true };
+    await jsm.consumers.delete(o.stream, o.durable);
+  } catch (err) {
+    if (!/consumer not found/i.test((err as Error).message)) throw err;
+  }
+  place.startSeq = Math.max(1, Math.min(place.startSeq, atMost));
+  await jsm.consumers.add(o.stream, {
+    durable_name: o.durable, ack_policy: AckPolicy.Explicit, filter_subject: o.subjects,
+    deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: place.startSeq, ack_wait: o.ackWaitNs, max_ack_pending: MAX_ACK_PENDING,
+  });
+  return place;
+}
+
 /** Shaped like a RunSession (name, progress, stop, reopen), for the CLI. */
 export class AggregateSession {
   readonly input = 'aggregate' as const;
@@ -67,6 +118,14 @@ export class AggregateSession {
   private failure: unknown;
   private readonly merger: PeriodMerger<JsMsg>;
   private readonly layout: string;
+  /** Why the consumer must be re-created before reading on (set by the watchers), or undefined. */
+  private resyncReason: string | undefined;
+  /** The highest stream sequence taken: everything up to it comes again as a replay after a resync. */
+  private highestSeq = 0;
+  /** performance.now() when the connection went down (the periods' wait is paused), or undefined. */
+  private offlineSince: number | undefined;
+  /** Time spent offline, left out of the periods' clock. */
+  private offlineMs = 0;
 
   private constructor(
     private readonly cfg: Config,
@@ -78,16 +137,16 @@ export class AggregateSession {
     private readonly deferred: readonly DeferredExporter[],
     private readonly nc: NatsConnection,
     private readonly stream: string,
-    private readonly durable: string,
-    /** Messages up to this stream sequence were delivered to an earlier run. */
-    private readonly replayUpTo: number,
+    private readonly durableOptions: DurableOptions,
+    /** Messages up to this stream sequence were delivered before (an earlier run, or before a resync). */
+    private replayUpTo: number,
     cursor: bigint | undefined,
     sensors: readonly string[],
   ) {
     this.judgedThrough = cursor;
     this.merger = new PeriodMerger<JsMsg>({
       periodNs: BigInt(parseDuration(cfg.analyzer.period)), waitMs: parseDuration(cfg.aggregate.wait) / 1e6,
-      missing: cfg.aggregate.missing, now: () => performance.now(), onWarning: (m) => this.warn(m), cursor, sensors,
+      missing: cfg.aggregate.missing, now: () => this.clock(), onWarning: (m) => this.warn(m), cursor, sensors,
       refuse: (s) => {
         const theirs = snapshotLayout(s);
         return theirs === this.layout ? null : `its counters (${theirs}) are not this aggregator's (${this.layout}): run every sensor with the aggregator's analyzer.stats`;
@@ -139,23 +198,10 @@ export class AggregateSession {
       // also while a backlog is read (one sensor's messages may all come before another's).
       const present = (await jsm.streams.info(stream, { subjects_filter: subjects })).state.subjects ?? {};
       const sensors = Object.keys(present).map((s) => s.split('.')[2]);
-      const durable = `netspot-aggregate-${o.site}`;
+      const durable: DurableOptions = { stream, durable: `netspot-aggregate-${o.site}`, subjects, ackWaitNs: ackWaitNs(parseDuration(cfg.aggregate.wait)) };
       // Re-created at the ack floor: everything not acknowledged comes again, in stream order.
-      let startSeq = 1;
-      let replayUpTo = 0;
-      try {
-        const info = await jsm.consumers.info(stream, durable);
-        startSeq = info.ack_floor.stream_seq + 1;
-        replayUpTo = info.delivered.stream_seq;
-        await jsm.consumers.delete(stream, durable);
-      } catch (err) {
-        if (!/not found/i.test((err as Error).message)) throw err;
-      }
-      await jsm.consumers.add(stream, {
-        durable_name: durable, ack_policy: AckPolicy.Explicit, filter_subject: subjects,
-        deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq, ack_wait: ackWaitNs(parseDuration(cfg.aggregate.wait)), max_ack_pending: MAX_ACK_PENDING,
-      });
-      self = new AggregateSession(cfg, o, stats, analyzer, backend, exporters, deferred, nc, stream, durable, replayUpTo, cursor, sensors);
+      const place = await placeDurable(jsm, durable, 1);
+      self = new AggregateSession(cfg, o, stats, analyzer, backend, exporters, deferred, nc, stream, durable, place.delivered, cursor, sensors);
       return self;
     } catch (err) {
       await nc?.close().catch(() => undefined);
@@ -181,17 +227,29 @@ export class AggregateSession {
   /** Runs until `stop()`: consumes, merges, judges; then closes the exporters and the back end. */
   async run(): Promise<RunProgress> {
     this.running = true;
+    void this.watchConnection();
+    const expires = pullExpiresMs(parseDuration(this.cfg.aggregate.wait) / 1e6);
     try {
-      const consumer = await jetstream(this.nc).consumers.get(this.stream, this.durable);
+      const js = jetstream(this.nc);
       while (!this.stopping) {
-        this.messages = await consumer.consume({ max_messages: 1000 });
-        if (this.stopping) this.messages.stop();
+        if (this.resyncReason !== undefined) await this.resync();
+        if (this.stopping) break;
+        try {
+          const consumer = await js.consumers.get(this.stream, this.durableOptions.durable);
+          this.messages = await consumer.consume({ max_messages: 1000, expires });
+        } catch (err) {
+          // The server went away between the resync and here: resynchronise again.
+          this.requestResync(`cannot read consumer ${this.durableOptions.durable} (${(err as Error).message})`);
+          continue;
+        }
+        void this.watchConsumer(this.messages);
+        if (this.stopping || this.resyncReason !== undefined) this.messages.stop();
         for await (const m of this.messages) {
           this.take(m);
           if (this.failure !== undefined) throw this.failure;
         }
         if (this.failure !== undefined) throw this.failure;
-        if (!this.stopping) await new Promise((r) => setTimeout(r, 250));
+        if (!this.stopping && this.resyncReason === undefined) await sleep(250);
       }
       await this.closing;
       if (this.failure !== undefined) throw this.failure;
@@ -207,7 +265,75 @@ export class AggregateSession {
     return this.progress();
   }
 
+  /** The periods' clock (ms): performance.now() without the time the connection was down. */
+  private clock(): number {
+    return (this.offlineSince ?? performance.now()) - this.offlineMs;
+  }
+
+  /** Logs the connection's losses; a reconnection resynchronises the consumer. */
+  private async watchConnection(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === 'disconnect') {
+        this.offlineSince ??= performance.now();
+        clearTimeout(this.timer);
+        this.warn(`NATS connection to ${s.server} lost: reconnecting every 250 ms until it is back; the periods' aggregate.wait is paused meanwhile`);
+      } else if (s.type === 'reconnect') {
+        this.requestResync(`NATS connection back (${s.server})`);
+      }
+    }
+  }
+
+  /** Consumer notices that mean no more messages would come without a resync. */
+  private async watchConsumer(messages: ConsumerMessages): Promise<void> {
+    const name = this.durableOptions.durable;
+    for await (const s of messages.status()) {
+      if (s.type === 'heartbeats_missed' && s.count >= 2) this.requestResync(`${s.count} heartbeats of consumer ${name} missed (a pull lost)`);
+      else if (s.type === 'consumer_not_found' || s.type === 'consumer_deleted') this.requestResync(`consumer ${name} is gone from the server`);
+      else if (s.type === 'stream_not_found') this.requestResync(`stream ${this.stream} is gone from the server`);
+    }
+  }
+
+  private requestResync(reason: string): void {
+    if (this.stopping || this.resyncReason !== undefined) return;
+    this.resyncReason = reason;
+    this.messages?.stop();
+  }
+
+  /**
+   * Re-creates the durable consumer where nothing can be skipped: at the acknowledgement floor, at
+   * the oldest message still held in an open period if that is older, or (the consumer gone) after
+   * the last message taken. What comes again is recognised (replay, or the same sequence in an open
+   * period) and acknowledged without being merged twice. Retried until the server answers.
+   */
+  private async resync(): Promise<void> {
+    const reason = this.resyncReason!;
+    let told = '';
+    for (let delay = 250; !this.stopping; delay = Math.min(2 * delay, 2000)) {
+      try {
+        const jsm = await jetstreamManager(this.nc);
+        const held = this.merger.lowestHeld();
+        const place = await placeDurable(jsm, this.durableOptions, held ?? this.highestSeq + 1, held);
+        this.replayUpTo = Math.max(this.replayUpTo, place.delivered, this.highestSeq);
+        this.resyncReason = undefined;
+        if (this.offlineSince !== undefined) {
+          this.offlineMs += performance.now() - this.offlineSince;
+          this.offlineSince = undefined;
+        }
+        this.warn(`${reason}: consumer ${this.durableOptions.durable} re-created at stream sequence ${place.startSeq} (${place.found ? 'acknowledgement floor' : 'it was gone: after the last snapshot taken'}); snapshots delivered again are not merged twice`);
+        this.schedule();
+        return;
+      } catch (err) {
+        const why = (err as Error).message;
+        if (/stream not found/i.test(why)) throw new InputError(`stream ${this.stream} is gone from the NATS server (--nats ${this.o.url}): the snapshots not yet judged are lost with it`);
+        if (why !== told) this.warn(`${reason}: cannot re-create consumer ${this.durableOptions.durable} yet (${why}); retrying`);
+        told = why;
+        await sleep(delay);
+      }
+    }
+  }
+
   private take(m: JsMsg): void {
+    if (m.seq > this.highestSeq) this.highestSeq = m.seq;
     let outcome: string;
     try {
       const s = decodeSnapshot(m.string());
@@ -237,7 +363,8 @@ export class AggregateSession {
     clearTimeout(this.timer);
     for (const p of this.merger.closeDue()) await this.judge(p);
     const next = this.merger.nextDeadline();
-    if (next !== undefined && !this.stopping) this.timer = setTimeout(() => this.schedule(), Math.max(0, next - performance.now()) + 1);
+    // Offline, the clock stands still: the resync schedules again.
+    if (next !== undefined && !this.stopping && this.offlineSince === undefined) this.timer = setTimeout(() => this.schedule(), Math.max(0, next - this.clock()) + 1);
   }
 
   private async judge(p: ClosedPeriod<JsMsg>): Promise<void> {
@@ -282,4 +409,8 @@ export class AggregateSession {
   private warn(message: string): void {
     this.o.onWarning?.(message);
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

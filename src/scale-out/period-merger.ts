@@ -178,6 +178,13 @@ export class PeriodMerger<R> {
     return best;
   }
 
+  /** The lowest stream sequence held in an open period (not yet acknowledged), or undefined. */
+  lowestHeld(): number | undefined {
+    let low: number | undefined;
+    for (const p of this.open.values()) for (const q of p.seqs) if (low === undefined || q < low) low = q;
+    return low;
+  }
+
   /** Messages of periods still open (unacknowledged: redelivered to the next run). */
   get openPeriods(): number {
     return this.open.size;

@@ -13,6 +13,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { multiSensorCapture } from '../fixtures/multi-sensor.js';
 import { NatsServer, natsServerMissing } from '../support/nats-server.js';
 import { freePort, tempDir, waitFor } from '../support/servers.js';
@@ -161,6 +163,12 @@ async function killAndRestart(t: TestContext, natsUnderAggregator: boolean): Pro
     const r = await a2.done;
     assert.equal(r.code, 0, r.stderr);
     t.diagnostic(r.stderr.split('\n').filter((l) => /snapshots:|site lab/.test(l)).join('; '));
+    if (natsUnderAggregator) {
+      // The loss is logged, and the consumer resynchronised at the acknowledgement floor on reconnection.
+      assert.match(r.stderr, /NATS connection to 127\.0\.0\.1:\d+ lost: reconnecting/);
+      assert.match(r.stderr, /NATS connection back \(127\.0\.0\.1:\d+\): consumer netspot-aggregate-lab re-created at stream sequence \d+ \(acknowledgement floor\)/);
+      assert.match(r.stderr, /0 late, \d+ delivered again, 0 refused; 0 periods closed without every sensor/);
+    }
     const got = [...lines(join(s.dir, 'agg1.json')), ...lines(join(s.dir, 'agg2.json'))];
     const alarms = [...alarmLines(join(s.dir, 'agg1-alarms.json')), ...alarmLines(join(s.dir, 'agg2-alarms.json'))];
     if (got.length === ref.data.length) {
@@ -182,12 +190,39 @@ async function killAndRestart(t: TestContext, natsUnderAggregator: boolean): Pro
 test('aggregator and nats-server killed and restarted mid-run: no period doubled, none lost but the known window', { skip, timeout: 300_000 }, (t) =>
   killAndRestart(t, false));
 
-// Known defect (docs/scale-out.md): with nats-server also killed under the running aggregator
-// this failed about one run in three and the cause is not settled. A TODO test: it runs and
-// shows, without failing the suite.
-test('nats-server killed and restarted under a running aggregator as well: it resumes by itself', {
-  skip, timeout: 300_000, todo: 'known defect: fails about one run in three (a consumer stall after the server restart?; docs/scale-out.md)',
-}, (t) => killAndRestart(t, true));
+test('nats-server killed and restarted under a running aggregator as well: it resumes by itself', { skip, timeout: 300_000 }, (t) =>
+  killAndRestart(t, true));
+
+test('its durable consumer deleted under a running aggregator: re-created, the snapshots sent afterwards all judged', { skip, timeout: 300_000 }, async (t) => {
+  const s = setup(150, 100, 16);
+  const nats = await NatsServer.start();
+  const nc = await connect({ servers: nats.url });
+  try {
+    const ref = await single(s);
+    const agg = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg'));
+    try {
+      // The aggregator is waiting on its consumer (a pull request open at the server) ...
+      const jsm = await jetstreamManager(nc);
+      await waitFor('the aggregator\'s pull request', async () => ((await jsm.consumers.info('NETSPOT', 'netspot-aggregate-lab')).num_waiting > 0 ? true : undefined), 60_000);
+      // ... when an operator (or a server that lost its consumer store) removes the consumer.
+      await jsm.consumers.delete('NETSPOT', 'netspot-aggregate-lab');
+      await Promise.all(s.parts.map((p, i) => ok(sensorArgs(p, i, nats.url, s.period))));
+      await waitFor('the aggregate of every period', async () => (lines(join(s.dir, 'agg.json')).length >= ref.data.length ? true : undefined), 120_000);
+    } finally {
+      agg.proc.kill('SIGTERM');
+    }
+    const r = await agg.done;
+    t.diagnostic(r.stderr.split('\n').filter((l) => /consumer|snapshots:/.test(l)).join('; '));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /consumer netspot-aggregate-lab is gone from the server: consumer netspot-aggregate-lab re-created at stream sequence 1 \(it was gone: after the last snapshot taken\)/);
+    assert.match(r.stderr, /0 late, 0 delivered again, 0 refused; 0 periods closed without every sensor/);
+    assert.deepEqual(lines(join(s.dir, 'agg.json')), ref.data);
+    assert.deepEqual(alarmLines(join(s.dir, 'agg-alarms.json')), ref.alarms);
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});
 
 test('a dead NATS at a sensor: a warning naming the URL, every snapshot counted as dropped, the analysis goes on', { skip, timeout: 60_000 }, async () => {
   const s = setup(20, 100, 13);

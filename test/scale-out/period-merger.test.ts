@@ -81,3 +81,18 @@ test('a redelivered message is merged once; a snapshot of another period length 
   assert.equal(p.snapshots.length, 1);
   assert.deepEqual(p.refs, ['x', 'x-again'], 'both deliveries are acknowledged with the period');
 });
+
+test('lowestHeld: the oldest stream sequence still held in an open period (where a resync must start at the latest)', () => {
+  const { m, offer, tick } = setup({ sensors: ['a', 'b'] });
+  assert.equal(m.lowestHeld(), undefined);
+  offer('a', 1); // seq 1
+  offer('a', 2); // seq 2
+  offer('b', 2); // seq 3
+  assert.equal(m.lowestHeld(), 1);
+  offer('b', 1); // seq 4: period 1 complete
+  tick(5000);
+  assert.deepEqual(m.closeDue().map((c) => c.start), [P, 2n * P]);
+  assert.equal(m.lowestHeld(), undefined, 'nothing open, nothing held');
+  offer('a', 3); // seq 5
+  assert.equal(m.lowestHeld(), 5);
+});
