@@ -20,8 +20,13 @@ export interface Exporter {
    * Every exporter that writes files must list them here (and open them with util/safe-open).
    */
   outputFiles?(series: string): readonly NamedFile[];
-  /** Opens destinations; `series` names the run (capture base name or interface). */
-  start(series: string): Promise<void>;
+  /**
+   * Opens destinations; `series` names the run (capture base name or interface). `resume`: a
+   * run that continues an earlier one (netspot aggregate after a restart): output files are
+   * kept, not started afresh, and cut back to the lengths they had at its last commit
+   * (`outputLengths`), dropping what was written after it, which the run writes again.
+   */
+  start(series: string, resume?: OutputLengths): Promise<void>;
   data(r: DataRecord): void;
   alarm(a: AlarmRecord): void;
   /** An episode ended (exporters that have no use for episodes leave it out). */
@@ -33,7 +38,12 @@ export interface Exporter {
   close(): Promise<void>;
   /** Delivery figures of exporters that can fall behind or lose records (network ones). */
   health?(): ExporterHealth;
+  /** Exporters that write files: each file's length in bytes after the last flush, by config key. */
+  outputLengths?(): OutputLengths;
 }
+
+/** Output file lengths in bytes, by the config key that named the file (exporter.file.data...). */
+export type OutputLengths = Readonly<Record<string, number>>;
 
 /** What a network exporter did with the records it was given (counts of records). */
 export interface ExporterHealth {

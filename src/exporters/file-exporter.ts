@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import type { Exporter, ExporterDef } from './exporter.js';
+import type { Exporter, ExporterDef, OutputLengths } from './exporter.js';
 import { dataRecordToJson, alarmRecordToJson, episodeRecordToJson, type AlarmRecord, type DataRecord, type EpisodeRecord } from '../records/index.js';
 import { OutputError } from '../util/errors.js';
 import type { NamedFile } from '../util/file-identity.js';
@@ -12,12 +12,18 @@ class JsonLinesFile {
   private pending = '';
   /** Why the file could not be (re)opened: later records fail loudly instead of vanishing. */
   private openFailure: Error | null = null;
+  /** Bytes in the file after the last flush. */
+  length = 0;
   /** `key` is the config key that named the file, for messages. */
   constructor(readonly key: string, readonly path: string) {}
 
-  async open(mode: OutputMode): Promise<void> {
+  /** `keep`: append, after cutting the file back to `keep` bytes when it is longer. */
+  async open(mode: OutputMode, keep?: number): Promise<void> {
     try {
       this.handle = await openOutputFile(this.path, this.key, mode);
+      const size = (await this.handle.stat()).size;
+      if (keep !== undefined && size > keep) await this.handle.truncate(keep);
+      this.length = keep === undefined ? size : Math.min(size, keep);
       this.openFailure = null;
     } catch (err) {
       this.openFailure = err as Error;
@@ -41,6 +47,7 @@ class JsonLinesFile {
     try {
       // A regular file takes the whole write or fails (ENOSPC, EIO): loop for the short case.
       while (done < bytes.length) done += writeSync(this.handle.fd, bytes, done);
+      this.length += done;
     } catch (err) {
       throw new OutputError(`cannot write ${this.key} ${this.path}: ${ioReason(err)} (${bytes.length - done} bytes not written)`);
     }
@@ -79,8 +86,8 @@ class FileExporter implements Exporter {
     return out;
   }
 
-  async start(series: string): Promise<void> {
-    // A new run starts its files afresh, as NetSpot does.
+  async start(series: string, resume?: OutputLengths): Promise<void> {
+    // A new run starts its files afresh, as NetSpot does; a resumed one continues them.
     for (const { key, path } of this.outputFiles(series)) {
       const f = new JsonLinesFile(key, path);
       if (key === 'exporter.file.data') this.dataFile = f;
@@ -90,7 +97,8 @@ class FileExporter implements Exporter {
     try {
       for (const f of [this.dataFile, this.alarmFile, this.episodeFile]) {
         if (f === null) continue;
-        await f.open('truncate');
+        if (resume === undefined) await f.open('truncate');
+        else await f.open('append', resume[f.key]);
         this.files.push(f);
       }
     } catch (err) {
@@ -118,6 +126,11 @@ class FileExporter implements Exporter {
       }
     }
     if (failure !== null) throw failure;
+  }
+  outputLengths(): OutputLengths {
+    // Also once closed: the last save of the state file comes after the files are closed.
+    const files = [this.dataFile, this.alarmFile, this.episodeFile].filter((f): f is JsonLinesFile => f !== null);
+    return Object.fromEntries(files.map((f) => [f.key, f.length]));
   }
   async reopen(): Promise<void> {
     // After logrotate moved the files away: continue in new files at the same paths.

@@ -20,7 +20,7 @@ export const AUTO_WORKERS_MIN_CORES = 4;
 /** Jobs in flight per worker: one being counted, one waiting (bounded memory, workers never idle). */
 export const JOBS_PER_WORKER = 2;
 
-/** The counting threads a run uses: 1 = the main thread alone (live sources: always 1 for now). */
+/** The counting threads of a file run: 1 = the main thread alone (live runs: resolveLiveWorkers). */
 export function resolveWorkers(setting: number, live: boolean, fileBytes: number): number {
   if (live) return 1;
   if (setting > 0) return setting;

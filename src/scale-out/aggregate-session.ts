@@ -4,11 +4,14 @@
  * (period-merger.ts), computes the statistics from the merged counters and hands them to the
  * same back end as packets and Zeek logs.
  *
- * Exactly once across restarts: a period's messages are acknowledged only after it was judged,
- * its detectors and the period itself saved in analyzer.state_file (the commit point), and its
- * records handed to the exporters. At start the consumer is re-created at the stream's ack floor,
- * so every message not yet acknowledged comes again, in stream order; those of periods up to the
- * saved one are acknowledged without being merged again.
+ * Exactly once across restarts: a period is judged, its records written to the exporters, then
+ * its detectors, the period itself and the length of every output file saved in
+ * analyzer.state_file (the commit point), and only then are its messages acknowledged. At start
+ * the output files are cut back to the saved lengths (what a period judged but not committed
+ * wrote goes: it is judged and written again), and the consumer is re-created at the stream's
+ * ack floor, so every message not yet acknowledged comes again, in stream order; those of
+ * periods up to the saved one are acknowledged without being merged again. Network exporters
+ * get such a period twice (at least once: InfluxDB overwrites the same points).
  *
  * The same resynchronisation runs under a running aggregator whenever the consumer may have lost
  * track: the connection to nats-server came back (the server may have restarted, and messages it
@@ -26,6 +29,7 @@ import { detectorParams } from '../analyzer/stat-detector.js';
 import { Analyzer } from '../analyzer/analyzer.js';
 import { statDef, type StatDef } from '../stats/index.js';
 import { createExporters, type Exporter, type ExporterHealth } from '../exporters/index.js';
+import type { OutputLengths } from '../exporters/exporter.js';
 import { emptyProgress, type RunProgress } from '../backend/run-session.js';
 import { refuseSharedFiles, type NamedFile } from '../util/file-identity.js';
 import { InputError, UsageError } from '../util/errors.js';
@@ -34,7 +38,6 @@ import { measureMerged, snapshotLayout, stateLayout } from './merged-period.js';
 import { WIRE_EXACT_MAX } from './wire-state.js';
 import { decodeSnapshot, SnapshotFormatError } from './snapshot-message.js';
 import { PeriodMerger, type ClosedPeriod } from './period-merger.js';
-import { DeferredExporter } from './deferred-exporter.js';
 
 export interface AggregateOptions {
   url: string;
@@ -134,7 +137,6 @@ export class AggregateSession {
     private readonly analyzer: Analyzer,
     private readonly backend: Backend,
     private readonly exporters: readonly Exporter[],
-    private readonly deferred: readonly DeferredExporter[],
     private readonly nc: NatsConnection,
     private readonly stream: string,
     private readonly durableOptions: DurableOptions,
@@ -168,21 +170,22 @@ export class AggregateSession {
     const exporters = [...createExporters(cfg, { onWarning: o.onWarning }), ...(o.exporters ?? [])];
     let nc: NatsConnection | undefined;
     try {
-      const deferred = exporters.map((e) => new DeferredExporter(e));
       let self: AggregateSession | undefined;
       const backend = new Backend({
-        series: o.site, exporters: deferred, params: (name) => detectorParams(cfg, name), onPeriod: o.onPeriod, onWarning: o.onWarning,
+        series: o.site, exporters, params: (name) => detectorParams(cfg, name), onPeriod: o.onPeriod, onWarning: o.onWarning,
         // Saved by commit() after every period, not every state_every.
         stateFile: { ...sf, every: Number.MAX_SAFE_INTEGER },
-        cursor: () => self?.judgedThrough?.toString(),
+        cursor: () => (self?.judgedThrough === undefined ? undefined : saveCursor(self.judgedThrough, exporters)),
       });
       backend.watch(analyzer.judgedStats());
       await backend.restoreState();
-      const cursor = backend.restoredCursor !== undefined && /^\d+$/.test(backend.restoredCursor) ? BigInt(backend.restoredCursor) : undefined;
+      const saved = readCursor(backend.restoredCursor);
+      const cursor = saved?.through;
       const files: NamedFile[] = [];
       for (const e of exporters) files.push(...(e.outputFiles?.(o.site) ?? []));
       await refuseSharedFiles(files);
-      for (const e of exporters) await e.start(o.site);
+      // A restart continues the output files where the last commit left them.
+      for (const e of exporters) await e.start(o.site, saved === undefined ? undefined : saved.outputs);
 
       const stream = o.stream ?? cfg.exporter.nats.stream;
       const credentials = o.credentials ?? cfg.exporter.nats.credentials;
@@ -201,7 +204,7 @@ export class AggregateSession {
       const durable: DurableOptions = { stream, durable: `netspot-aggregate-${o.site}`, subjects, ackWaitNs: ackWaitNs(parseDuration(cfg.aggregate.wait)) };
       // Re-created at the ack floor: everything not acknowledged comes again, in stream order.
       const place = await placeDurable(jsm, durable, 1);
-      self = new AggregateSession(cfg, o, stats, analyzer, backend, exporters, deferred, nc, stream, durable, place.delivered, cursor, sensors);
+      self = new AggregateSession(cfg, o, stats, analyzer, backend, exporters, nc, stream, durable, place.delivered, cursor, sensors);
       return self;
     } catch (err) {
       await nc?.close().catch(() => undefined);
@@ -376,8 +379,8 @@ export class AggregateSession {
     }
     this.backend.judge(p.start + p.coveredNs, m.values, { counters: m.counters, partial: p.partial, context: m.context });
     this.judgedThrough = p.start;
+    // The records are written; the commit saves how far (see the file comment).
     await this.backend.commit();
-    for (const d of this.deferred) d.release();
     for (const m of p.refs) m.ack();
   }
 
@@ -413,4 +416,31 @@ export class AggregateSession {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * What the state file keeps of the aggregator (the back end's cursor): the last judged period
+ * and the length of each output file after its records, as JSON; a bare number is the last
+ * judged period of an older state file.
+ */
+function saveCursor(through: bigint, exporters: readonly Exporter[]): string {
+  const outputs: Record<string, number> = {};
+  for (const e of exporters) Object.assign(outputs, e.outputLengths?.());
+  return JSON.stringify({ through: through.toString(), outputs });
+}
+
+function readCursor(text: string | undefined): { through: bigint; outputs: OutputLengths } | undefined {
+  if (text === undefined) return undefined;
+  if (/^\d+$/.test(text)) return { through: BigInt(text), outputs: {} };
+  try {
+    const o = JSON.parse(text) as { through?: unknown; outputs?: unknown };
+    if (typeof o.through !== 'string' || !/^\d+$/.test(o.through)) return undefined;
+    const outputs: Record<string, number> = {};
+    if (typeof o.outputs === 'object' && o.outputs !== null) {
+      for (const [k, v] of Object.entries(o.outputs)) if (Number.isSafeInteger(v) && (v as number) >= 0) outputs[k] = v as number;
+    }
+    return { through: BigInt(o.through), outputs };
+  } catch {
+    return undefined;
+  }
 }
