@@ -146,6 +146,8 @@ export class Pipeline {
   // which moves when the workers' counts are merged), advanced by the same arithmetic.
   private dispatchEnd = 0;
   private openJob: OpenJob | undefined;
+  /** Files counted in threads: jobs in all, and those the main thread counted itself. */
+  workerJobs: { readonly local: number; readonly all: number } | undefined;
   private readonly jobBytes: number;
   private sliceClosed = 0;
   private sliceStartMs = 0;
@@ -233,6 +235,7 @@ export class Pipeline {
    */
   private async runWithWorkers(pool: WorkerPool): Promise<PipelineStatus> {
     const { source } = this.opts;
+    this.workerJobs = pool.counted;
     const inflight: Dispatched[] = [];
     try {
       const stopped = new Promise<null>((resolve) => (this.wakeStop = () => resolve(null)));

@@ -1,12 +1,15 @@
 /**
- * The counting workers of a file run (`--workers N`) and their job slots: jobs go to the
- * workers in turn, and their results come back as promises the pipeline awaits in submission
- * order. A worker that fails (an exception, an exit) fails its pending jobs with a message
- * naming it.
+ * The counting threads of a file run (`--workers N`) and their job slots: the main thread and
+ * N - 1 worker threads. A job goes to the least busy worker; when every worker already has
+ * JOBS_PER_WORKER jobs, the main thread counts it itself, at once (job-counter.ts, the
+ * workers' own code): it reads and cuts the packets, and would otherwise wait. The results come
+ * back as promises the pipeline awaits in submission order. A worker that fails (an exception,
+ * an exit) fails its pending jobs with a message naming it.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createJobSlot, type JobSlot, type SegmentCount, type WorkerReply, type WorkerSetup } from './count-job.js';
+import { JobCounter } from './job-counter.js';
 
 /** The automatic number of workers (analyzer.workers = 0) is capped here: merging on one thread stops scaling beyond. */
 export const MAX_AUTO_WORKERS = 8;
@@ -51,13 +54,19 @@ export class WorkerPool {
   private nextId = 0;
   private failure: Error | undefined;
 
-  /** `slotBytes` and `slotPackets`: the largest job. */
+  /** The main thread's share of the counting. */
+  private readonly local: JobCounter;
+  /** Jobs the main thread counted, and all jobs (`netspot run -v` and the benchmark tell). */
+  readonly counted = { local: 0, all: 0 };
+
+  /** `size`: counting threads, the main one included (>= 2); `slotBytes` and `slotPackets`: the largest job. */
   constructor(readonly size: number, setup: WorkerSetup, readonly slotBytes: number, readonly slotPackets: number) {
+    this.local = new JobCounter(setup);
     for (let i = 0; i < size * JOBS_PER_WORKER + 1; i++) {
       this.slots.push(createJobSlot(slotBytes, slotPackets));
       this.free.push(i);
     }
-    for (let w = 0; w < size; w++) {
+    for (let w = 0; w < size - 1; w++) {
       const worker = new Worker(WORKER_SCRIPT, { workerData: { ...setup, slots: this.slots } });
       const pending = new Map<number, Pending>();
       const fail = (err: Error): void => {
@@ -98,8 +107,22 @@ export class WorkerPool {
   /** Sends the job in `slot` to the next worker in turn; the caller releases the slot once the job is merged. */
   submit(slot: number, segments: number, whole: Uint8Array): Promise<readonly SegmentCount[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    const w = this.next;
-    this.next = (w + 1) % this.size;
+    this.counted.all++;
+    // The least busy worker, the next in turn on a tie.
+    let w = this.next;
+    for (let k = 1; k < this.workers.length; k++) {
+      const c = (this.next + k) % this.workers.length;
+      if (this.pending[c].size < this.pending[w].size) w = c;
+    }
+    if (this.workers.length === 0 || this.pending[w].size >= JOBS_PER_WORKER) {
+      this.counted.local++;
+      try {
+        return Promise.resolve(this.local.count(this.slots[slot], segments, whole));
+      } catch (err) {
+        return Promise.reject(new Error(`counting in the main thread failed: ${(err as Error).stack ?? String(err)}`));
+      }
+    }
+    this.next = (w + 1) % this.workers.length;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending[w].set(id, { slot, resolve, reject });

@@ -18,6 +18,9 @@ export function formatSummary(session: Session, st: PipelineStatus, elapsedSecon
   if (session.source instanceof LiveWorkerCapture) {
     lines.push(`netspot: ${session.workers} capture threads: ${session.source.workerPackets().join(' + ')} packets`);
   }
+  // File counting threads: how much the main thread counted besides reading.
+  const jobs = session.pipeline.workerJobs;
+  if (jobs !== undefined) lines.push(`netspot: ${session.workers} counting threads: the main thread counted ${jobs.local} of ${jobs.all} jobs`);
   // Bounded fan-out tables that filled up: those periods' values are lower bounds (never hidden).
   const approx = session.analyzer.approximate;
   if (approx.periods > 0) {
