@@ -26,8 +26,17 @@ export function missingBinary(path: string, pkg: string): string | null {
   return existsSync(path) ? null : `${path} not found: install Debian's ${pkg} package (apt-get install ${pkg}; .ci/run does)`;
 }
 
+/** Temporary folders of this test process, removed when it exits. */
+const tempDirs: string[] = [];
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `netspot-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `netspot-${prefix}-`));
+  if (tempDirs.push(dir) === 1) {
+    process.once('exit', () => {
+      for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  return dir;
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {

@@ -51,17 +51,20 @@ async function run(flags: AggregateFlags): Promise<void> {
   const cfg = await loadConfig({ file: flags.config, overrides });
 
   const warn = (m: string): void => void process.stderr.write(`netspot: warning: ${m}\n`);
-  const session = await AggregateSession.open(cfg, { url: flags.nats, site: flags.site, onWarning: warn });
+  // Handlers first: a stop while connecting to NATS ends the run cleanly once it is open.
+  let session: AggregateSession | undefined;
   let interrupts = 0;
   const onStop = (): void => {
     if (++interrupts > 1) process.exit(130);
-    session.stop();
+    session?.stop();
   };
-  const onHup = (): void => void session.reopenOutputs().catch((e: Error) => warn(`cannot reopen outputs: ${e.message}`));
+  const onHup = (): void => void session?.reopenOutputs().catch((e: Error) => warn(`cannot reopen outputs: ${e.message}`));
   process.on('SIGINT', onStop);
   process.on('SIGTERM', onStop);
   process.on('SIGHUP', onHup);
   try {
+    session = await AggregateSession.open(cfg, { url: flags.nats, site: flags.site, onWarning: warn });
+    if (interrupts > 0) session.stop();
     const p = await session.run();
     if (flags.quiet !== true) {
       const t = session.tally;
