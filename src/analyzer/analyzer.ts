@@ -60,8 +60,6 @@ export class Analyzer {
   private talkers: TopTalkers | null = null;
   private closedTalkers: TopTalkers | null = null;
   private talkersSlot = -1;
-  /** analyzer.context_top > 0: alarms carry a context (top talkers, fan-out sources). */
-  private readonly context: boolean;
   /** The fan-out sources of a whole period counted elsewhere (adoptPacketValues). */
   private adoptedFanOut: TopFanOut[] | undefined;
   /** The closed period's sources behind the fan-out statistics, for its context. */
@@ -69,6 +67,7 @@ export class Analyzer {
   /** Top-talker lists of the period counted elsewhere (live capture threads), merged at its end. */
   private addedTalkers: TalkerSummary[] = [];
   private closedAdded: TalkerSummary[] = [];
+  /** analyzer.context_top: when above 0, alarms carry a context (top talkers, fan-out sources). */
   private readonly contextTop: number;
   private readonly readContext = (): AlarmContext => {
     const talkers = this.closedAdded.length > 0 ? mergeTalkers(this.closedAdded, this.contextTop) : this.closedTalkers!.context();
@@ -149,7 +148,6 @@ export class Analyzer {
       this.fanOut = table;
     }
     const top = cfg.analyzer.context_top;
-    this.context = top > 0;
     this.contextTop = top;
     if (top > 0 && options.countTalkers !== false) {
       this.talkers = new TopTalkers(top);
@@ -203,7 +201,7 @@ export class Analyzer {
    * a context: what a counting worker sends with a whole period's values.
    */
   fanOutTop(): TopFanOut[] | undefined {
-    return this.context && this.fanOut !== undefined ? this.fanOutCulprits(this.fanOut) : undefined;
+    return this.contextTop > 0 && this.fanOut !== undefined ? this.fanOutCulprits(this.fanOut) : undefined;
   }
 
   /**
@@ -254,7 +252,8 @@ export class Analyzer {
    * name: while there are any, the packets cannot be counted in worker threads.
    */
   statelessPacketCounters(): string[] {
-    // The top talkers are not merged: the main thread counts them (Pipeline.merge).
+    // The top talkers are not merged as state: for files the main thread counts them in packet
+    // order (Pipeline.merge), live threads hand over their lists (addTalkers).
     return this.packetCounters.filter((c) => c !== this.talkers && (c.state === undefined || c.merge === undefined)).map((c) => c.constructor.name);
   }
 
@@ -307,7 +306,7 @@ export class Analyzer {
     }
     this.sumTable?.reset();
     if (this.adoptedFanOut !== undefined) this.closedFanOut = this.adoptedFanOut;
-    else if (this.fanOut !== undefined && this.context) this.closedFanOut = this.fanOutCulprits(this.fanOut);
+    else if (this.fanOut !== undefined && this.contextTop > 0) this.closedFanOut = this.fanOutCulprits(this.fanOut);
     this.adoptedFanOut = undefined;
     this.fanOut?.reset();
     if (approximate !== undefined) {

@@ -31,7 +31,6 @@ export const EXACT_PACKETS = 1024;
 /** Mean sampling stride after that. */
 export const STRIDE = 32;
 
-
 export class TopTalkers implements Counter {
   readonly src: SpaceSaving;
   readonly dst: SpaceSaving;
