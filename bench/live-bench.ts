@@ -333,7 +333,7 @@ async function netspotRow(link: Link, pcap: string, rate: number, count: number,
   const child = spawn('ip', [
     'netns', 'exec', link.capNs, process.execPath, cli, 'run', '-d', link.capIf, '-p', '1s', '-s', ALL_STATS,
     '-f', out, '--miner.buffer_size', String(bufferMiB * 1024 * 1024),
-    ...(workers === undefined ? [] : ['-w', String(workers), '--analyzer.context_top', '0']),
+    ...(workers === undefined ? [] : ['-w', String(workers)]),
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
