@@ -6,7 +6,7 @@
  *   npm run bench:run -- [CAPTURE] --compare N
  *   npm run bench:run -- [CAPTURE] --context N
  *   npm run bench:run -- [CAPTURE] --influxdb
- *   npm run bench:run -- [CAPTURE] --workers 1,2[,N...]
+ *   npm run bench:run -- [CAPTURE] --workers 1,2[,N...] [--runs K]
  * CAPTURE defaults to bench/data/mixed-5m.pcap (generated if absent); --stats to NetSpot's ten
  * statistics (`all`: every statistic, PERF included). Each side runs three times as a fresh
  * process (the first run warms the page cache); the best run is reported with its peak RSS,
@@ -18,7 +18,9 @@
  * --influxdb compares file output alone with file output plus the InfluxDB exporter (data and
  * alarms) writing to a private influxd (Debian's influxdb), runs alternating.
  * --workers runs `netspot run --workers N` for each N (default: 1 alone), each against the C
- * loop run right after it, and reports the CPU time and the load average (a shared machine).
+ * loop run right after it (K pairs, default 3), and reports the CPU time and the load average
+ * (a shared machine): the best run against the best C loop, and the median of the pairs' ratios
+ * (steadier when the machine's speed drifts between runs).
  */
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -27,22 +29,25 @@ import { join } from 'node:path';
 import { NETSPOT_STATS, statNames } from '../src/stats/index.js';
 import { Influxd } from '../test/support/servers.js';
 
-function parseArgs(argv: string[]): { capture: string; stats: string[]; compare: number; context: number; influxdb: boolean; workers: number[] } {
-  const out = { capture: 'bench/data/mixed-5m.pcap', stats: [...NETSPOT_STATS], compare: 0, context: 0, influxdb: false, workers: [1] };
+function parseArgs(argv: string[]): { capture: string; stats: string[]; compare: number; context: number; influxdb: boolean; workers: number[]; runs: number } {
+  const out = { capture: 'bench/data/mixed-5m.pcap', stats: [...NETSPOT_STATS], compare: 0, context: 0, influxdb: false, workers: [1], runs: 3 };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--stats') out.stats = statList(argv[++i]);
     else if (argv[i] === '--workers') {
       out.workers = (argv[++i] ?? '').split(',').map(Number);
       if (out.workers.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`--workers: expected positive integers separated by commas, got ${argv[i]}`);
     }
-    else if (argv[i] === '--influxdb') out.influxdb = true;
+    else if (argv[i] === '--runs') {
+      out.runs = Number(argv[++i]);
+      if (!Number.isInteger(out.runs) || out.runs < 1) throw new Error(`--runs: expected a positive integer, got ${argv[i]}`);
+    } else if (argv[i] === '--influxdb') out.influxdb = true;
     else if (argv[i] === '--compare') {
       out.compare = Number(argv[++i]);
       if (!Number.isInteger(out.compare) || out.compare < 1) throw new Error(`--compare: expected a positive integer, got ${argv[i]}`);
     } else if (argv[i] === '--context') {
       out.context = Number(argv[++i]);
       if (!Number.isInteger(out.context) || out.context < 1) throw new Error(`--context: expected a positive integer, got ${argv[i]}`);
-    } else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]} (expected --stats, --compare, --context, --influxdb, --workers)`);
+    } else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]} (expected --stats, --compare, --context, --influxdb, --workers, --runs)`);
     else out.capture = argv[i];
   }
   return out;
@@ -163,17 +168,24 @@ function main(): void {
   for (const w of args.workers) {
     let best = { pps: 0, rss: 0, cpu: 0, summary: '' };
     let bestC = 0;
-    for (let i = 1; i <= 3; i++) {
+    const ratios: number[] = [];
+    for (let i = 1; i <= args.runs; i++) {
       const load = loadavg()[0].toFixed(1);
       const r = netspotRun(capture, args.stats, ['-w', String(w)]);
       console.log(`netspot run --workers ${w}, run ${i} (load average ${load}): ${r.summary} | peak RSS ${r.rss} MiB | cpu ${r.cpu} s`);
       if (r.pps > best.pps) best = r;
-      if (haveC) bestC = Math.max(bestC, cRun());
+      if (haveC) {
+        const pps = cRun();
+        bestC = Math.max(bestC, pps);
+        ratios.push(r.pps / pps);
+      }
     }
     c = Math.max(Number.isNaN(c) ? 0 : c, bestC);
+    const s = ratios.sort((x, y) => x - y), n = s.length;
+    const pairs = n === 0 ? '' : `; pairs: median ${pct((s[Math.floor((n - 1) / 2)] + s[Math.floor(n / 2)]) / 2)}, range ${pct(s[0])}-${pct(s[n - 1])}`;
     results.push(
-      `--workers ${w}: ${(best.pps / 1e6).toFixed(2)} Mpkt/s (best of 3), CPU ${best.cpu.toFixed(2)} s, peak RSS ${best.rss} MiB; ` +
-        `C loop beside it ${(bestC / 1e6).toFixed(2)} Mpkt/s: netspot at ${((best.pps / bestC) * 100).toFixed(0)}% of C`,
+      `--workers ${w}: ${(best.pps / 1e6).toFixed(2)} Mpkt/s (best of ${args.runs}), CPU ${best.cpu.toFixed(2)} s, peak RSS ${best.rss} MiB; ` +
+        `C loop beside it ${(bestC / 1e6).toFixed(2)} Mpkt/s: netspot at ${pct(best.pps / bestC)} of C${pairs}`,
     );
   }
   console.log(

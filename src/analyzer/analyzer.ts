@@ -28,8 +28,9 @@ export interface AnalyzerOptions {
   /** Keep each period's counter state (`lastState`) for exporter.nats. */
   keepState?: boolean;
   /**
-   * False in a counting worker: the top talkers are counted by the main thread (they cannot
-   * be merged exactly), the worker only names the fan-out sources of whole periods.
+   * False in a counting worker: it counts the top talkers of whole periods itself
+   * (job-counter.ts), and those of parts of periods are the main thread's (they cannot be
+   * merged exactly).
    */
   countTalkers?: boolean;
 }
@@ -60,8 +61,9 @@ export class Analyzer {
   private talkers: TopTalkers | null = null;
   private closedTalkers: TopTalkers | null = null;
   private talkersSlot = -1;
-  /** The fan-out sources of a whole period counted elsewhere (adoptPacketValues). */
+  /** The fan-out sources and top talkers of a whole period counted elsewhere (adoptPacketValues). */
   private adoptedFanOut: TopFanOut[] | undefined;
+  private adoptedTalkers: TalkerSummary | undefined;
   /** The closed period's sources behind the fan-out statistics, for its context. */
   private closedFanOut: TopFanOut[] = [];
   /** Top-talker lists of the period counted elsewhere (live capture threads), merged at its end. */
@@ -189,11 +191,16 @@ export class Analyzer {
    * The next `endPeriod` reads these packet counter values (`packetValues` of an analyzer
    * that counted the whole period) instead of its own counters, which must be untouched.
    */
-  adoptPacketValues(values: Float64Array, fanOutTop?: TopFanOut[]): void {
+  adoptPacketValues(values: Float64Array, fanOutTop?: TopFanOut[], talkers?: TalkerSummary): void {
     if (this.mergedSinceEnd || this.adopted !== undefined) throw new Error('analyzer: whole-period values adopted over counts of the same period');
     if (values.length !== this.packetCounterNames().length) throw new TypeError(`analyzer: ${values.length} packet counter values, expected ${this.packetCounterNames().length}`);
     this.adopted = values;
     this.adoptedFanOut = fanOutTop;
+    // One whole period's lists: "merged" alone, they give that period's context unchanged.
+    if (talkers !== undefined && this.talkers !== null) {
+      this.adoptedTalkers = talkers;
+      this.addedTalkers.push(talkers);
+    }
   }
 
   /**
@@ -320,7 +327,8 @@ export class Analyzer {
     const values = statValues(this.stats, counters);
     const closed = this.talkers;
     if (closed === null) return { values, counters };
-    if (this.keepState) this.lastTalkers = closed.summary();
+    if (this.keepState) this.lastTalkers = this.adoptedTalkers ?? closed.summary();
+    this.adoptedTalkers = undefined;
     this.closedAdded = this.addedTalkers;
     this.addedTalkers = [];
     // The closed period's lists stay readable; the spare, emptied, counts the next period.

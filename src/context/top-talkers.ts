@@ -30,15 +30,21 @@ export const MIN_CAPACITY = 64;
 export const EXACT_PACKETS = 1024;
 /** Mean sampling stride after that. */
 export const STRIDE = 32;
+/** The sampling's xorshift32 state at the start of each period. */
+const RNG_SEED = 0x9e3779b9;
 
 export class TopTalkers implements Counter {
   readonly src: SpaceSaving;
   readonly dst: SpaceSaving;
   readonly dstPort: SpaceSaving;
-  /** IP packets seen this period, packets left before the next sampled one, PRNG state. */
+  /**
+   * IP packets seen this period, packets left before the next sampled one, PRNG state. All
+   * three start afresh each period, so a period's lists depend on its packets alone: a counting
+   * worker that counts a whole period gets the lists one thread would (count-job.ts).
+   */
   private seen = 0;
   private skip = 1;
-  private rng = 0x9e3779b9;
+  private rng = RNG_SEED;
 
   constructor(readonly top: number, capacity = Math.max(MIN_CAPACITY, 4 * top)) {
     this.src = new SpaceSaving(capacity);
@@ -55,9 +61,10 @@ export class TopTalkers implements Counter {
 
   /**
    * One more IP packet this period: the weight it is counted with, 0 when sampling skips it.
-   * With worker threads the main thread calls this for each IP packet in capture order (the
-   * workers mark them) and decodes only the counted ones for `add`: the lists are then those
-   * of one thread, bit for bit (sampling is sequential, Space-Saving order-dependent).
+   * For a period that worker threads counted in several parts, the main thread calls this for
+   * each IP packet in capture order (the workers mark them) and decodes only the counted ones
+   * for `add`: the lists are then those of one thread, bit for bit (sampling is sequential,
+   * Space-Saving order-dependent).
    */
   weight(): number {
     if (++this.seen <= EXACT_PACKETS) return 1;
@@ -89,6 +96,7 @@ export class TopTalkers implements Counter {
   reset(): void {
     this.seen = 0;
     this.skip = 1;
+    this.rng = RNG_SEED;
     this.src.reset();
     this.dst.reset();
     this.dstPort.reset();

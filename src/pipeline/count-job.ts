@@ -9,6 +9,7 @@
  */
 import type { PeriodCountersState } from '../counters/counter-state.js';
 import type { TopFanOut } from '../records/alarm-context.js';
+import type { TalkerSummary } from '../context/talker-summary.js';
 
 /** One job slot: packet i at `data[offset[i]]`, `caplen[i]` bytes; segment k ends at `ends[k]`. */
 export interface JobSlot {
@@ -18,9 +19,9 @@ export interface JobSlot {
   readonly wirelen: Uint32Array;
   readonly linkType: Uint16Array;
   /**
-   * Written by the worker: 1 where packet i is an IP packet. The main thread counts the top
-   * talkers from these marks (and decodes again only the packets their sampling keeps), so
-   * the slot is free again only once its job is merged.
+   * Written by the worker: 1 where packet i is an IP packet. For a part of a period, the main
+   * thread counts the top talkers from these marks (and decodes again only the packets their
+   * sampling keeps), so the slot is free again only once its job is merged.
    */
   readonly ip: Uint8Array;
   /** Exclusive end index of each segment (the first starts at 0); the last is the packet count. */
@@ -43,8 +44,9 @@ export interface SegmentCount {
   readonly state?: PeriodCountersState;
   /** A whole period: the packet counters' values (Analyzer.packetValues). */
   readonly values?: Float64Array;
-  /** A whole period with an alarm context: the sources behind the fan-out statistics. */
+  /** A whole period with an alarm context: the sources behind the fan-out statistics, and the top talkers' lists. */
   readonly fanOutTop?: TopFanOut[];
+  readonly talkers?: TalkerSummary;
   readonly malformed: number;
 }
 

@@ -415,9 +415,9 @@ export class Pipeline {
         }
       }
       const seg = segments[k];
-      this.countTalkers(slot, from, from + d.packets[k]);
+      if (seg.talkers === undefined) this.countTalkers(slot, from, from + d.packets[k]);
       from += d.packets[k];
-      if (seg.values !== undefined) analyzer.adoptPacketValues(seg.values, seg.fanOutTop);
+      if (seg.values !== undefined) analyzer.adoptPacketValues(seg.values, seg.fanOutTop, seg.talkers);
       else analyzer.mergePeriodState(seg.state!);
       if (d.lastRel[k] > this.lastRel) this.lastRel = d.lastRel[k];
       this.own.packets += d.packets[k];
@@ -429,8 +429,9 @@ export class Pipeline {
   }
 
   /**
-   * The main thread's share of a worker's job: the top talkers (which cannot be merged
-   * exactly), in capture order from the worker's IP marks. Only the packets their sampling
+   * The main thread's share of a worker's job that counted part of a period: the top talkers
+   * (which cannot be merged exactly), in capture order from the worker's IP marks. Whole
+   * periods bring their lists from the worker instead. Only the packets their sampling
    * keeps are decoded again: the first TopTalkers.EXACT_PACKETS of a period, then one in
    * STRIDE on average.
    */

@@ -2,7 +2,8 @@
  * Where a capture's bytes come from: a plain file read with positioned reads, or a gzip file
  * decompressed as a stream. Both fill a caller's buffer, so the reader above owns the memory.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { ReadStream } from 'node:fs';
@@ -15,12 +16,30 @@ export interface ByteInput {
   fileBytesRead(): number;
   /** Problems that ended the input early without being fatal (a truncated gzip stream). */
   readonly warnings: string[];
+  /**
+   * True when `read` does its work on the calling thread: the reader then reads when it needs
+   * the bytes, not ahead of time (chunk-buffer.ts).
+   */
+  readonly synchronous?: boolean;
   close(): Promise<void>;
 }
 
+/** A synchronous reader gives the event loop a turn at least this often (timers, signals, sockets). */
+export const YIELD_MS = 10;
+
+/**
+ * A plain file, read on the calling thread (readSync) in windows of a few hundred KiB. Reading
+ * on the thread that parses leaves the bytes in that core's cache: with reads done ahead on
+ * libuv's thread pool, parsing found them in another core's cache, and the whole run was
+ * about 15% slower (docs/performance.md). Every YIELD_MS the read waits for one turn of the
+ * event loop, so exporters, timers, signals and the server keep running. Only regular files
+ * come here (util/safe-open.ts refuses FIFOs and devices), so a read never waits for a writer.
+ */
 export class FileInput implements ByteInput {
   private position = 0;
+  private lastTurn = performance.now();
   readonly warnings: string[] = [];
+  readonly synchronous = true;
 
   constructor(
     private readonly handle: FileHandle,
@@ -28,14 +47,18 @@ export class FileInput implements ByteInput {
   ) {}
 
   async read(buf: Uint8Array, offset: number, length: number): Promise<number> {
-    let result;
+    if (performance.now() - this.lastTurn >= YIELD_MS) {
+      await nextTurn();
+      this.lastTurn = performance.now();
+    }
+    let n;
     try {
-      result = await this.handle.read(buf, offset, length, this.position);
+      n = readSync(this.handle.fd, buf, offset, length, this.position);
     } catch (err) {
       throw new InputError(`${this.path}: read error at byte offset ${this.position}: ${(err as Error).message}`);
     }
-    this.position += result.bytesRead;
-    return result.bytesRead;
+    this.position += n;
+    return n;
   }
 
   fileBytesRead(): number {

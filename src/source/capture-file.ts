@@ -13,13 +13,18 @@ import { InputError, UsageError } from '../util/errors.js';
 import { openInputFile } from '../util/safe-open.js';
 
 export interface CaptureFileOptions {
-  /** Size of the read window in bytes (default 4 MiB); tests use tiny ones. */
+  /** Size of the read window in bytes (default 512 KiB); tests use tiny ones. */
   chunkSize?: number;
   /** Where the path came from, for messages (default "capture file"; the pipeline says miner.device). */
   label?: string;
 }
 
-export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/**
+ * The read window: small enough that a window read on the parsing thread is still in that
+ * core's L2 cache when parsed (the window, its spare and a batch's decoding), large enough that
+ * reads cost little. 512 KiB and 256 KiB ran at the same speed; 4 MiB about 10% slower.
+ */
+export const DEFAULT_CHUNK_SIZE = 512 * 1024;
 
 /** The series name of a capture: its base name without `.gz` and the capture extension. */
 export function captureSeriesName(path: string): string {

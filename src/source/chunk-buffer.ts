@@ -1,10 +1,12 @@
 /**
  * The window of a capture the readers parse in place: large reads into reused buffers.
  *
- * Two buffers alternate so that reading overlaps parsing: while the readers parse one, the
- * next part of the input is already being read into the other (after a reserved head room).
- * When a record spans the end of the window, its head is copied into that head room, just
- * before the bytes that follow it. Buffers grow only for a record larger than themselves.
+ * Two buffers alternate: the readers parse one while the next part of the input goes into the
+ * other (after a reserved head room). An asynchronous input (gzip) is read ahead, so that
+ * reading overlaps parsing; a synchronous one (a plain file) is read when the window moves,
+ * so that the bytes are fresh in the cache when parsed. When a record spans the end of the
+ * window, its head is copied into that head room, just before the bytes that follow it.
+ * Buffers grow only for a record larger than themselves.
  */
 import type { ByteInput } from './byte-input.js';
 
@@ -24,8 +26,11 @@ export class ChunkBuffer {
 
   private spare: Uint8Array | null = null;
   private readonly headRoom: number;
-  /** A read into `spare` after its head room, started when the current window was filled. */
-  private prefetch: Promise<number> | null = null;
+  /**
+   * The read into `spare` after its head room, due when the window moves: already started
+   * for an asynchronous input, started on the call for a synchronous one.
+   */
+  private prefetch: (() => Promise<number>) | null = null;
 
   /**
    * @param streamSize size of the stream when known (plain files), else -1: a record that
@@ -66,8 +71,9 @@ export class ChunkBuffer {
 
   /** Moves to the prefetched buffer, carrying the unparsed tail over, and reads ahead again. */
   private async swap(): Promise<void> {
-    const n = await (this.prefetch as Promise<number>);
+    const read = this.prefetch as () => Promise<number>;
     this.prefetch = null;
+    const n = await read();
     const next = this.spare as Uint8Array;
     const tail = this.end - this.pos;
     const start = this.headRoom - tail;
@@ -86,8 +92,9 @@ export class ChunkBuffer {
     let pending = 0;
     if (this.prefetch !== null) {
       // Bytes read ahead come right after the current window.
-      pending = await this.prefetch;
+      const read = this.prefetch;
       this.prefetch = null;
+      pending = await read();
       if (pending === 0) this.eof = true;
     }
     const ahead = this.spare?.subarray(this.headRoom, this.headRoom + pending);
@@ -120,9 +127,14 @@ export class ChunkBuffer {
 
   private readAhead(): void {
     if (this.spare === null || this.spare.length !== this.buf.length) this.spare = new Uint8Array(this.buf.length);
-    const p = this.input.read(this.spare, this.headRoom, this.spare.length - this.headRoom);
+    const spare = this.spare, at = this.headRoom;
+    if (this.input.synchronous === true) {
+      this.prefetch = () => this.input.read(spare, at, spare.length - at);
+      return;
+    }
+    const p = this.input.read(spare, at, spare.length - at);
     // A read still in flight when the source closes must not become an unhandled rejection.
     p.catch(() => {});
-    this.prefetch = p;
+    this.prefetch = () => p;
   }
 }
