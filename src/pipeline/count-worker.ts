@@ -16,7 +16,7 @@ port.on('message', (job: CountJob) => {
   let reply: WorkerReply;
   const transfer: ArrayBuffer[] = [];
   try {
-    const segments = counter.count(setup.slots[job.slot], job.segments, job.whole);
+    const segments = counter.count(setup.slots[job.slot], job.segments, job.whole, job.fd);
     for (const s of segments) {
       if (s.values !== undefined) transfer.push(s.values.buffer as ArrayBuffer);
       if (s.state !== undefined) transfer.push(...transferList(s.state));

@@ -148,6 +148,8 @@ export class Pipeline {
   private openJob: OpenJob | undefined;
   /** Files counted in threads: jobs in all, and those the main thread counted itself. */
   workerJobs: { readonly local: number; readonly all: number } | undefined;
+  /** With counting threads: the plain capture file they read their jobs from, else -1 (the packets are copied). */
+  private jobFd = -1;
   private readonly jobBytes: number;
   private sliceClosed = 0;
   private sliceStartMs = 0;
@@ -236,6 +238,7 @@ export class Pipeline {
   private async runWithWorkers(pool: WorkerPool): Promise<PipelineStatus> {
     const { source } = this.opts;
     this.workerJobs = pool.counted;
+    this.jobFd = source.fd ?? -1;
     const inflight: Dispatched[] = [];
     try {
       const stopped = new Promise<null>((resolve) => (this.wakeStop = () => resolve(null)));
@@ -350,16 +353,19 @@ export class Pipeline {
     job.segLast = segLast;
     if (to === from) return from;
     // The copy keeps the bytes' alignment mod 8 (up to 7 bytes of padding): V8 copies into
-    // shared memory word by word when it can, byte by byte (8x slower) when it cannot.
+    // shared memory word by word when it can, byte by byte (8x slower) when it cannot. From a
+    // plain file there is no copy: the counting thread reads the packets at `fileOffset`
+    // (the slot's room is still laid out, for parts of periods it copies back).
     const lo = b.offset[from], hi = b.offset[to - 1] + b.caplen[to - 1];
     const at = job.bytes + ((b.data.byteOffset + lo - job.bytes) & 7), shift = at - lo;
-    slot.data.set(b.data.subarray(lo, hi), at);
+    if (this.jobFd < 0) slot.data.set(b.data.subarray(lo, hi), at);
     // One loop rather than three set() calls, which copy byte by byte when misaligned too.
-    const { offset, caplen, wirelen, linkType } = slot;
-    const bOffset = b.offset, bCaplen = b.caplen, bWirelen = b.wirelen, bLinkType = b.linkType;
+    const { offset, fileOffset, caplen, wirelen, linkType } = slot;
+    const bOffset = b.offset, bCaplen = b.caplen, bWirelen = b.wirelen, bLinkType = b.linkType, base = b.base;
     for (let i = from; i < to; i++) {
       const j = first + i;
       offset[j] = bOffset[i] + shift;
+      fileOffset[j] = base + bOffset[i];
       caplen[j] = bCaplen[i];
       wirelen[j] = bWirelen[i];
       linkType[j] = bLinkType[i];
@@ -382,7 +388,7 @@ export class Pipeline {
     const whole = new Uint8Array(ends.length);
     const segments = atPeriodEnd ? ends.length : ends.length - 1;
     for (let k = 0; k < segments; k++) whole[k] = k > 0 || advance[0] === advance[0] ? 1 : 0;
-    const counted = pool.submit(job.slot, ends.length, whole);
+    const counted = pool.submit(job.slot, ends.length, whole, this.jobFd);
     const packets = new Uint32Array(ends.length);
     ends.forEach((e, k) => (packets[k] = e - (k === 0 ? 0 : ends[k - 1])));
     return { counted, slot: job.slot, advance: Float64Array.from(advance), packets, lastRel: Float64Array.from(lastRel) };

@@ -20,8 +20,12 @@ export const AUTO_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
  * workers' extra work (copying, merging, starting) ate the gain (docs/performance.md).
  */
 export const AUTO_WORKERS_MIN_CORES = 4;
-/** Jobs in flight per worker: one being counted, one waiting (bounded memory, workers never idle). */
-export const JOBS_PER_WORKER = 2;
+/**
+ * Jobs in flight per worker before the main thread counts one itself (bounded memory, workers
+ * never idle). With 2 the main thread, which also reads and cuts, counted half of the jobs
+ * and was the slower thread; 4 gave two threads about 10% more (docs/performance.md).
+ */
+export const JOBS_PER_WORKER = 4;
 
 /** The counting threads of a file run: 1 = the main thread alone (live runs: resolveLiveWorkers). */
 export function resolveWorkers(setting: number, live: boolean, fileBytes: number): number {
@@ -105,7 +109,7 @@ export class WorkerPool {
   }
 
   /** Sends the job in `slot` to the next worker in turn; the caller releases the slot once the job is merged. */
-  submit(slot: number, segments: number, whole: Uint8Array): Promise<readonly SegmentCount[]> {
+  submit(slot: number, segments: number, whole: Uint8Array, fd: number): Promise<readonly SegmentCount[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     this.counted.all++;
     // The least busy worker, the next in turn on a tie.
@@ -117,7 +121,7 @@ export class WorkerPool {
     if (this.workers.length === 0 || this.pending[w].size >= JOBS_PER_WORKER) {
       this.counted.local++;
       try {
-        return Promise.resolve(this.local.count(this.slots[slot], segments, whole));
+        return Promise.resolve(this.local.count(this.slots[slot], segments, whole, fd));
       } catch (err) {
         return Promise.reject(new Error(`counting in the main thread failed: ${(err as Error).stack ?? String(err)}`));
       }
@@ -126,7 +130,7 @@ export class WorkerPool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending[w].set(id, { slot, resolve, reject });
-      this.workers[w].postMessage({ id, slot, segments, whole });
+      this.workers[w].postMessage({ id, slot, segments, whole, fd });
     });
   }
 

@@ -40,11 +40,15 @@ export class FileInput implements ByteInput {
   private lastTurn = performance.now();
   readonly warnings: string[] = [];
   readonly synchronous = true;
+  /** The open file's descriptor (counting threads read their jobs through it). */
+  readonly fd: number;
 
   constructor(
     private readonly handle: FileHandle,
     private readonly path: string,
-  ) {}
+  ) {
+    this.fd = handle.fd;
+  }
 
   async read(buf: Uint8Array, offset: number, length: number): Promise<number> {
     if (performance.now() - this.lastTurn >= YIELD_MS) {

@@ -10,6 +10,8 @@ export interface PacketBatch {
   data: Uint8Array;
   /** Number of valid entries in the arrays below. */
   count: number;
+  /** Offset of data[0] in the (decompressed) capture stream; 0 for live capture. */
+  base: number;
   /** Start of packet i in `data`. */
   offset: Uint32Array;
   /** Captured length of packet i (bytes present in `data`). */
@@ -29,6 +31,7 @@ export function createPacketBatch(capacity: number, data: Uint8Array = new Uint8
   return {
     data,
     count: 0,
+    base: 0,
     offset: new Uint32Array(capacity),
     caplen: new Uint32Array(capacity),
     wirelen: new Uint32Array(capacity),
@@ -71,6 +74,11 @@ export interface PacketSource {
    * buffered packets, then null (a Ctrl-C that loses nothing). Files have no such step.
    */
   stop?(): void;
+  /**
+   * A plain (uncompressed) capture file's descriptor: the bytes of a batch's packet i are at
+   * file offset base + offset[i], so counting threads may read them themselves (count-job.ts).
+   */
+  readonly fd?: number;
   /** Releases the file or interface; a pending `next` resolves to null. */
   close(): Promise<void>;
 }

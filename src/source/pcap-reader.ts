@@ -133,6 +133,7 @@ export class PcapReader extends CaptureFileReader {
       if (n > 0) {
         batch.count = n;
         batch.data = b;
+        batch.base = chunks.base;
         this.packets += n;
         return batch;
       }

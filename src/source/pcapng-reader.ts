@@ -76,6 +76,7 @@ export class PcapngReader extends CaptureFileReader {
       if (n > 0) {
         batch.count = n;
         batch.data = chunks.buf;
+        batch.base = chunks.base;
         this.packets += n;
         return batch;
       }
