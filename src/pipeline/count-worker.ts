@@ -11,12 +11,15 @@ import type { CountJob, JobSlot, WorkerReply, WorkerSetup } from './count-job.js
 const setup = workerData as WorkerSetup & { slots: JobSlot[] };
 const counter = new JobCounter(setup);
 const port = parentPort!;
+// Until this arrives the main thread counts every job itself: a job waiting for a worker still
+// loading its modules would hold up the jobs behind it.
+port.postMessage({ ready: true });
 
 port.on('message', (job: CountJob) => {
   let reply: WorkerReply;
   const transfer: ArrayBuffer[] = [];
   try {
-    const segments = counter.count(setup.slots[job.slot], job.segments, job.whole, job.fd);
+    const segments = counter.count(setup.slots[job.slot], job.segments, job.whole, job.walk);
     for (const s of segments) {
       if (s.values !== undefined) transfer.push(s.values.buffer as ArrayBuffer);
       if (s.state !== undefined) transfer.push(...transferList(s.state));

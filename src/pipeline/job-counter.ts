@@ -12,16 +12,19 @@ import { decodePacket } from '../decode/packet-decoder.js';
 import { LAYER_IP, PacketSummary } from '../decode/packet-summary.js';
 import { TopTalkers } from '../context/top-talkers.js';
 import type { Config } from '../config/schema.js';
-import type { JobSlot, SegmentCount, WorkerSetup } from './count-job.js';
+import type { JobSlot, JobWalk, SegmentCount, WorkerSetup } from './count-job.js';
 
-/** A job read from the file is read in pieces of this size: they stay in the core's L2 cache until decoded. */
+/** A job walked in the file is read in pieces of this size: they stay in the core's L2 cache until decoded. */
 const PIECE_BYTES = 256 * 1024;
 
 export class JobCounter {
   private readonly analyzer: Analyzer;
   private readonly summary = new PacketSummary();
-  /** The piece of file being counted, and its packets' offsets in it. */
+  /** A job walked in the file: the piece read, its place in the file, the next record's offset, and the piece's packets' offsets. */
   private piece = new Uint8Array(PIECE_BYTES);
+  private pieceStart = 0;
+  private pieceEnd = 0;
+  private filePos = 0;
   private readonly rel = new Uint32Array(16384);
   /**
    * The top talkers of whole periods (their sampling starts afresh each period, so these are
@@ -37,55 +40,105 @@ export class JobCounter {
 
   /**
    * The job in `slot`: `segments` segments ending at `slot.ends`, `whole[k]` = 1 for a whole
-   * period; its packets are read from the file `fd` (`slot.fileOffset`), or are in `slot.data` when fd is -1.
+   * period; its packets are walked in the file when `walk` says where, else they are in the slot.
    */
-  count(slot: JobSlot, segments: number, whole: Uint8Array, fd: number): SegmentCount[] {
+  count(slot: JobSlot, segments: number, whole: Uint8Array, walk?: JobWalk): SegmentCount[] {
     const analyzer = this.analyzer;
     const out: SegmentCount[] = [];
+    if (walk !== undefined) this.startWalk(walk);
     let from = 0;
     for (let k = 0; k < segments; k++) {
       const end = slot.ends[k];
       const talkers = whole[k] === 1 ? this.talkers : null;
       const malformed =
-        fd < 0 ? this.countPackets(slot.data, slot.offset, 0, slot, from, end, talkers) : this.readAndCount(fd, slot, from, end, talkers, whole[k] === 0);
+        walk === undefined ? this.countPackets(slot.data, slot.offset, slot, from, end, talkers) : this.walkAndCount(walk, slot, from, end, talkers, whole[k] === 0);
       if (whole[k] === 1) out.push({ values: analyzer.packetValues(), fanOutTop: analyzer.fanOutTop(), talkers: talkers?.summary(), malformed });
       else out.push({ state: analyzer.periodState(), malformed });
       analyzer.resetPacketCounters();
       talkers?.reset();
       from = end;
     }
+    if (walk !== undefined && this.filePos !== walk.end) {
+      throw new Error(`the job's ${from} records end at byte offset ${this.filePos} of the capture file, expected ${walk.end} (did the file change?)`);
+    }
     return out;
   }
 
+  private startWalk(walk: JobWalk): void {
+    this.filePos = walk.start;
+    this.pieceStart = walk.start;
+    this.pieceEnd = walk.start;
+  }
+
   /**
-   * Packets `from`..`to` read from the capture file in pieces of about PIECE_BYTES (each still
-   * in this core's cache when decoded). `keep`: a part of a period, whose packets the main
-   * thread needs for its top talkers: they are copied into the slot.
+   * Makes bytes [filePos, filePos + need) of the file present in `piece`, reading the next
+   * piece (about PIECE_BYTES, never past the job's end) when they are not.
    */
-  private readAndCount(fd: number, slot: JobSlot, from: number, to: number, talkers: TopTalkers | null, keep: boolean): number {
-    const { fileOffset, caplen } = slot;
+  private ensure(walk: JobWalk, need: number): void {
+    if (this.filePos + need <= this.pieceEnd) return;
+    const start = this.filePos;
+    const length = Math.min(Math.max(PIECE_BYTES, need), walk.end - start);
+    if (length < need) throw new Error(`a record of the job runs past its end (byte offset ${start} of the capture file)`);
+    if (this.piece.length < length) this.piece = new Uint8Array(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(walk.fd, this.piece, got, length - got, start + got);
+      if (n === 0) throw new Error(`the capture file ended at byte offset ${start + got} while counting (did it shrink?)`);
+      got += n;
+    }
+    this.pieceStart = start;
+    this.pieceEnd = start + length;
+  }
+
+  /**
+   * Walks packets `from`..`to` of the job in the file (classic pcap records: the header's
+   * captured and wire lengths, then the bytes), in pieces still in this core's cache when
+   * decoded. `keep`: a part of a period, whose packets the main thread needs for its top
+   * talkers: they are copied into the slot, with their lengths and offsets.
+   */
+  private walkAndCount(walk: JobWalk, slot: JobSlot, from: number, to: number, talkers: TopTalkers | null, keep: boolean): number {
+    const hdr = walk.recordHeader, le = walk.littleEndian, linkType = walk.linkType;
+    const { caplen, wirelen, linkType: linkTypes } = slot;
     const rel = this.rel;
     let malformed = 0;
+    let kept = 0;
     for (let i = from; i < to; ) {
-      const start = fileOffset[i];
-      let end = start + caplen[i];
-      let k = i + 1;
-      while (k < to && k - i < rel.length && fileOffset[k] + caplen[k] - start <= PIECE_BYTES) end = fileOffset[k] + caplen[k++];
-      const length = end - start;
-      if (this.piece.length < length) this.piece = new Uint8Array(length);
-      const piece = this.piece;
-      let got = 0;
-      while (got < length) {
-        const n = readSync(fd, piece, got, length - got, start + got);
-        if (n === 0) throw new Error(`the capture file ended at byte offset ${start + got} while counting (did it shrink?)`);
-        got += n;
+      // One piece: as many whole records as it holds (at least one).
+      this.ensure(walk, hdr);
+      let b = this.piece;
+      let pos = this.filePos - this.pieceStart;
+      const first = i;
+      while (i < to && i - first < rel.length) {
+        const avail = this.pieceEnd - this.pieceStart - pos;
+        if (avail < hdr) break;
+        const cap = le
+          ? (b[pos + 8] | (b[pos + 9] << 8) | (b[pos + 10] << 16) | (b[pos + 11] << 24)) >>> 0
+          : ((b[pos + 8] << 24) | (b[pos + 9] << 16) | (b[pos + 10] << 8) | b[pos + 11]) >>> 0;
+        if (avail < hdr + cap) {
+          if (i > first) break;
+          // The first record of the piece is larger than what is left: read from it on.
+          this.ensure(walk, hdr + cap);
+          b = this.piece;
+          pos = this.filePos - this.pieceStart;
+        }
+        caplen[i] = cap;
+        wirelen[i] = le
+          ? (b[pos + 12] | (b[pos + 13] << 8) | (b[pos + 14] << 16) | (b[pos + 15] << 24)) >>> 0
+          : ((b[pos + 12] << 24) | (b[pos + 13] << 16) | (b[pos + 14] << 8) | b[pos + 15]) >>> 0;
+        linkTypes[i] = linkType;
+        rel[i - first] = pos + hdr;
+        pos += hdr + cap;
+        this.filePos += hdr + cap;
+        i++;
       }
-      for (let j = i; j < k; j++) rel[j - i] = fileOffset[j] - start;
-      malformed += this.countPackets(piece, rel, i, slot, i, k, talkers);
+      malformed += this.countPackets(b, rel, slot, first, i, talkers, first);
       if (keep && this.talkers !== null) {
-        for (let j = i; j < k; j++) slot.data.set(piece.subarray(rel[j - i], rel[j - i] + caplen[j]), slot.offset[j]);
+        for (let j = first; j < i; j++) {
+          slot.data.set(b.subarray(rel[j - first], rel[j - first] + caplen[j]), kept);
+          slot.offset[j] = kept;
+          kept += caplen[j];
+        }
       }
-      i = k;
     }
     return malformed;
   }
@@ -94,7 +147,7 @@ export class JobCounter {
    * The per-packet loop, as Pipeline.countBatch without the clock; returns the malformed
    * packets. Packet i is at `data[offset[i - shift]]`.
    */
-  private countPackets(data: Uint8Array, offset: Uint32Array, shift: number, slot: JobSlot, from: number, to: number, talkers: TopTalkers | null): number {
+  private countPackets(data: Uint8Array, offset: Uint32Array, slot: JobSlot, from: number, to: number, talkers: TopTalkers | null, shift = 0): number {
     const { caplen, wirelen, linkType, ip } = slot;
     const summary = this.summary;
     const counters = this.analyzer.packetCounters;

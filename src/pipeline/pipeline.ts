@@ -13,7 +13,7 @@
  * fills one reused PacketSummary and calls the counters.
  */
 import { performance } from 'node:perf_hooks';
-import type { PacketBatch, PacketSource } from '../source/packet-batch.js';
+import type { PacketBatch, PacketSource, PcapFile } from '../source/packet-batch.js';
 import { PacketSummary } from '../decode/packet-summary.js';
 import { decodePacket } from '../decode/packet-decoder.js';
 import type { Counter, PeriodInfo } from '../counters/index.js';
@@ -87,6 +87,21 @@ interface OpenJob {
   /** The open segment: the capture time that started it (NaN: none), its latest capture time. */
   segAdvance: number;
   segLast: number;
+  /** Walked from the file: where its first record starts and its last ends. */
+  fileStart: number;
+  fileEnd: number;
+}
+
+/**
+ * How a run with counting threads went, for its summary: the jobs the main thread counted and
+ * the time that took, the time it waited for the workers, and the whole run's time; the rest
+ * is the main thread's own share (reading, cutting, merging, judging), which bounds the rate
+ * however many threads count.
+ */
+export interface WorkerJobs {
+  readonly counted: { readonly local: number; readonly all: number; readonly localMs: number };
+  readonly runMs: number;
+  readonly waitMs: number;
 }
 
 /** A batch handed to the workers: where its segments start and which periods they close first. */
@@ -147,9 +162,11 @@ export class Pipeline {
   private dispatchEnd = 0;
   private openJob: OpenJob | undefined;
   /** Files counted in threads: jobs in all, and those the main thread counted itself. */
-  workerJobs: { readonly local: number; readonly all: number } | undefined;
-  /** With counting threads: the plain capture file they read their jobs from, else -1 (the packets are copied). */
-  private jobFd = -1;
+  workerJobs: WorkerJobs | undefined;
+  /** With counting threads: time spent waiting for their results. */
+  private waitMs = 0;
+  /** With counting threads: the plain pcap file they walk their jobs in, else undefined (the packets are copied). */
+  private pcapFile: PcapFile | undefined;
   private readonly jobBytes: number;
   private sliceClosed = 0;
   private sliceStartMs = 0;
@@ -237,8 +254,10 @@ export class Pipeline {
    */
   private async runWithWorkers(pool: WorkerPool): Promise<PipelineStatus> {
     const { source } = this.opts;
-    this.workerJobs = pool.counted;
-    this.jobFd = source.fd ?? -1;
+    const jobs = { counted: pool.counted, runMs: 0, waitMs: 0 };
+    this.workerJobs = jobs;
+    this.pcapFile = source.pcapFile;
+    const runFrom = performance.now();
     const inflight: Dispatched[] = [];
     try {
       const stopped = new Promise<null>((resolve) => (this.wakeStop = () => resolve(null)));
@@ -261,6 +280,8 @@ export class Pipeline {
         }
       }
     } finally {
+      jobs.runMs = performance.now() - runFrom;
+      jobs.waitMs = this.waitMs;
       await pool.close();
       if (this.started) this.closePeriod(true);
       this.own.running = false;
@@ -286,7 +307,7 @@ export class Pipeline {
       if (this.openJob === undefined) {
         while (pool.freeSlots() === 0) await this.merge(inflight.shift() as Dispatched, pool);
         const slot = pool.takeSlot();
-        this.openJob = { slot, count: 0, bytes: 0, ends: [], advance: [], lastRel: [], segAdvance: NaN, segLast: -Infinity };
+        this.openJob = { slot, count: 0, bytes: 0, ends: [], advance: [], lastRel: [], segAdvance: NaN, segLast: -Infinity, fileStart: 0, fileEnd: 0 };
       }
       const job = this.openJob;
       const slot = pool.slots[job.slot];
@@ -352,20 +373,27 @@ export class Pipeline {
     job.segAdvance = segAdvance;
     job.segLast = segLast;
     if (to === from) return from;
-    // The copy keeps the bytes' alignment mod 8 (up to 7 bytes of padding): V8 copies into
-    // shared memory word by word when it can, byte by byte (8x slower) when it cannot. From a
-    // plain file there is no copy: the counting thread reads the packets at `fileOffset`
-    // (the slot's room is still laid out, for parts of periods it copies back).
     const lo = b.offset[from], hi = b.offset[to - 1] + b.caplen[to - 1];
+    const pcap = this.pcapFile;
+    if (pcap !== undefined) {
+      // Walked by the counting thread: only where the records are (the bytes held count the
+      // headers too; parts of periods are copied back within them).
+      if (job.count === 0) job.fileStart = b.base + lo - pcap.recordHeader;
+      job.fileEnd = b.base + hi;
+      job.count += to - from;
+      job.bytes += hi - lo;
+      return to;
+    }
+    // The copy keeps the bytes' alignment mod 8 (up to 7 bytes of padding): V8 copies into
+    // shared memory word by word when it can, byte by byte (8x slower) when it cannot.
     const at = job.bytes + ((b.data.byteOffset + lo - job.bytes) & 7), shift = at - lo;
-    if (this.jobFd < 0) slot.data.set(b.data.subarray(lo, hi), at);
+    slot.data.set(b.data.subarray(lo, hi), at);
     // One loop rather than three set() calls, which copy byte by byte when misaligned too.
-    const { offset, fileOffset, caplen, wirelen, linkType } = slot;
-    const bOffset = b.offset, bCaplen = b.caplen, bWirelen = b.wirelen, bLinkType = b.linkType, base = b.base;
+    const { offset, caplen, wirelen, linkType } = slot;
+    const bOffset = b.offset, bCaplen = b.caplen, bWirelen = b.wirelen, bLinkType = b.linkType;
     for (let i = from; i < to; i++) {
       const j = first + i;
       offset[j] = bOffset[i] + shift;
-      fileOffset[j] = base + bOffset[i];
       caplen[j] = bCaplen[i];
       wirelen[j] = bWirelen[i];
       linkType[j] = bLinkType[i];
@@ -388,7 +416,9 @@ export class Pipeline {
     const whole = new Uint8Array(ends.length);
     const segments = atPeriodEnd ? ends.length : ends.length - 1;
     for (let k = 0; k < segments; k++) whole[k] = k > 0 || advance[0] === advance[0] ? 1 : 0;
-    const counted = pool.submit(job.slot, ends.length, whole, this.jobFd);
+    const pcap = this.pcapFile;
+    const walk = pcap === undefined ? undefined : { ...pcap, start: job.fileStart, end: job.fileEnd };
+    const counted = pool.submit(job.slot, ends.length, whole, walk);
     const packets = new Uint32Array(ends.length);
     ends.forEach((e, k) => (packets[k] = e - (k === 0 ? 0 : ends[k - 1])));
     return { counted, slot: job.slot, advance: Float64Array.from(advance), packets, lastRel: Float64Array.from(lastRel) };
@@ -402,6 +432,7 @@ export class Pipeline {
     // REAL_TIME counts the wait for the workers too: it is processing, not input.
     const waitFrom = performance.now();
     const segments = await d.counted;
+    this.waitMs += performance.now() - waitFrom;
     const { analyzer } = this.opts;
     this.markMs = waitFrom;
     this.sliceClosed = 0;

@@ -1,6 +1,7 @@
 /**
  * The counting threads of a file run (`--workers N`) and their job slots: the main thread and
- * N - 1 worker threads. A job goes to the least busy worker; when every worker already has
+ * N - 1 worker threads. A job goes to the least busy worker that is ready (a starting worker
+ * takes a tenth of a second to load its modules); when none is, or every one already has
  * JOBS_PER_WORKER jobs, the main thread counts it itself, at once (job-counter.ts, the
  * workers' own code): it reads and cuts the packets, and would otherwise wait. The results come
  * back as promises the pipeline awaits in submission order. A worker that fails (an exception,
@@ -8,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { createJobSlot, type JobSlot, type SegmentCount, type WorkerReply, type WorkerSetup } from './count-job.js';
+import { createJobSlot, type JobSlot, type JobWalk, type SegmentCount, type WorkerReply, type WorkerSetup } from './count-job.js';
 import { JobCounter } from './job-counter.js';
 
 /** The automatic number of workers (analyzer.workers = 0) is capped here: merging on one thread stops scaling beyond. */
@@ -51,6 +52,8 @@ interface Pending {
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly pending: Array<Map<number, Pending>> = [];
+  /** Workers that said they are ready (their modules loaded). */
+  private readonly ready: boolean[] = [];
   /** Every job in flight has a slot, and so has the job being filled. */
   readonly slots: JobSlot[] = [];
   private readonly free: number[] = [];
@@ -60,8 +63,8 @@ export class WorkerPool {
 
   /** The main thread's share of the counting. */
   private readonly local: JobCounter;
-  /** Jobs the main thread counted, and all jobs (`netspot run -v` and the benchmark tell). */
-  readonly counted = { local: 0, all: 0 };
+  /** Jobs the main thread counted (and the time it took), and all jobs (the run's summary tells). */
+  readonly counted = { local: 0, all: 0, localMs: 0 };
 
   /** `size`: counting threads, the main one included (>= 2); `slotBytes` and `slotPackets`: the largest job. */
   constructor(readonly size: number, setup: WorkerSetup, readonly slotBytes: number, readonly slotPackets: number) {
@@ -78,7 +81,12 @@ export class WorkerPool {
         for (const p of pending.values()) p.reject(err);
         pending.clear();
       };
+      this.ready.push(false);
       worker.on('message', (reply: WorkerReply) => {
+        if ('ready' in reply) {
+          this.ready[w] = true;
+          return;
+        }
         const p = pending.get(reply.id);
         if (p === undefined) return;
         pending.delete(reply.id);
@@ -109,19 +117,22 @@ export class WorkerPool {
   }
 
   /** Sends the job in `slot` to the next worker in turn; the caller releases the slot once the job is merged. */
-  submit(slot: number, segments: number, whole: Uint8Array, fd: number): Promise<readonly SegmentCount[]> {
+  submit(slot: number, segments: number, whole: Uint8Array, walk: JobWalk | undefined): Promise<readonly SegmentCount[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     this.counted.all++;
-    // The least busy worker, the next in turn on a tie.
-    let w = this.next;
-    for (let k = 1; k < this.workers.length; k++) {
+    // The least busy ready worker, the next in turn on a tie.
+    let w = -1;
+    for (let k = 0; k < this.workers.length; k++) {
       const c = (this.next + k) % this.workers.length;
-      if (this.pending[c].size < this.pending[w].size) w = c;
+      if (this.ready[c] && (w < 0 || this.pending[c].size < this.pending[w].size)) w = c;
     }
-    if (this.workers.length === 0 || this.pending[w].size >= JOBS_PER_WORKER) {
+    if (w < 0 || this.pending[w].size >= JOBS_PER_WORKER) {
       this.counted.local++;
       try {
-        return Promise.resolve(this.local.count(this.slots[slot], segments, whole, fd));
+        const from = performance.now();
+        const segs = this.local.count(this.slots[slot], segments, whole, walk);
+        this.counted.localMs += performance.now() - from;
+        return Promise.resolve(segs);
       } catch (err) {
         return Promise.reject(new Error(`counting in the main thread failed: ${(err as Error).stack ?? String(err)}`));
       }
@@ -130,7 +141,7 @@ export class WorkerPool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending[w].set(id, { slot, resolve, reject });
-      this.workers[w].postMessage({ id, slot, segments, whole, fd });
+      this.workers[w].postMessage({ id, slot, segments, whole, walk });
     });
   }
 

@@ -4,7 +4,6 @@
  */
 import { createPacketBatch, type PacketBatch, type PacketSource, type SourceStats } from './packet-batch.js';
 import type { ChunkBuffer } from './chunk-buffer.js';
-import { FileInput } from './byte-input.js';
 
 /** Larger captured lengths are corruption, not packets (libpcap's own limit is far lower). */
 export const MAX_CAPLEN = 16 * 1024 * 1024;
@@ -39,10 +38,6 @@ export abstract class CaptureFileReader implements PacketSource {
 
   /** Parses the next packets into `batch`; null at the end of the file. */
   protected abstract fill(): Promise<PacketBatch | null>;
-
-  get fd(): number | undefined {
-    return this.chunks.input instanceof FileInput && !this.closed ? this.chunks.input.fd : undefined;
-  }
 
   async next(): Promise<PacketBatch | null> {
     if (this.done || this.closed) return null;

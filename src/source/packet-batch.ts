@@ -41,6 +41,14 @@ export function createPacketBatch(capacity: number, data: Uint8Array = new Uint8
   };
 }
 
+export interface PcapFile {
+  readonly fd: number;
+  readonly littleEndian: boolean;
+  /** Bytes of a record header: 16, or 24 in the modified (Kuznetzov) format. */
+  readonly recordHeader: number;
+  readonly linkType: number;
+}
+
 /** What a source reports about itself once it ends (or at any time). */
 export interface SourceStats {
   /** Bytes consumed from the underlying file (compressed bytes for gzip); 0 for live. */
@@ -75,10 +83,11 @@ export interface PacketSource {
    */
   stop?(): void;
   /**
-   * A plain (uncompressed) capture file's descriptor: the bytes of a batch's packet i are at
-   * file offset base + offset[i], so counting threads may read them themselves (count-job.ts).
+   * A plain (uncompressed) classic pcap file: its descriptor and record layout, so that
+   * counting threads can read and walk a run of its records themselves (count-job.ts). The
+   * bytes of a batch's packet i are at file offset base + offset[i].
    */
-  readonly fd?: number;
+  readonly pcapFile?: PcapFile;
   /** Releases the file or interface; a pending `next` resolves to null. */
   close(): Promise<void>;
 }

@@ -3,7 +3,8 @@
  * (24 bytes in the "modified" Kuznetzov variant) and the captured bytes. Either byte order;
  * microsecond or nanosecond timestamps according to the magic number.
  */
-import type { PacketBatch } from './packet-batch.js';
+import type { PacketBatch, PcapFile } from './packet-batch.js';
+import { FileInput } from './byte-input.js';
 import { BATCH_CAPACITY, CaptureFileReader, MAX_CAPLEN } from './capture-file-reader.js';
 import type { ChunkBuffer } from './chunk-buffer.js';
 import { InputError } from '../util/errors.js';
@@ -52,6 +53,12 @@ export class PcapReader extends CaptureFileReader {
     // The upper bits may carry FCS information; the link type is the low 16 bits.
     this.linkType = this.u32(b, p + 20) & 0xffff;
     chunks.pos = p + 24;
+  }
+
+  get pcapFile(): PcapFile | undefined {
+    const input = this.chunks.input;
+    if (!(input instanceof FileInput) || this.closed) return undefined;
+    return { fd: input.fd, littleEndian: this.le, recordHeader: this.recordHeader, linkType: this.linkType };
   }
 
   private u16(b: Uint8Array, o: number): number {

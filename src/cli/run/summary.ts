@@ -20,7 +20,14 @@ export function formatSummary(session: Session, st: PipelineStatus, elapsedSecon
   }
   // File counting threads: how much the main thread counted besides reading.
   const jobs = session.pipeline.workerJobs;
-  if (jobs !== undefined) lines.push(`netspot: ${session.workers} counting threads: the main thread counted ${jobs.local} of ${jobs.all} jobs`);
+  if (jobs !== undefined) {
+    const { local, all, localMs } = jobs.counted;
+    const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+    lines.push(
+      `netspot: ${session.workers} counting threads: the main thread counted ${local} of ${all} jobs (${s(localMs)}), ` +
+        `waited ${s(jobs.waitMs)} for the workers, and spent ${s(jobs.runMs - localMs - jobs.waitMs)} on its own share (reading, cutting, merging, judging)`,
+    );
+  }
   // Bounded fan-out tables that filled up: those periods' values are lower bounds (never hidden).
   const approx = session.analyzer.approximate;
   if (approx.periods > 0) {
