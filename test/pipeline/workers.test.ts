@@ -3,8 +3,10 @@
  * (REAL_TIME and PERF measure the wall clock and are left out), on every real capture of
  * test/data/pcaps and on generated ones (pcap, pcapng, gzip, gaps, out-of-order packets), read
  * in tiny windows so that even a small capture is many batches spread over the workers.
- * With the alarm context on (the default): its top talkers are counted by the main thread and
- * its fan-out sources come from the workers, and both must be those of one thread too.
+ * With the alarm context on (the default): its top talkers and fan-out sources come from the
+ * workers for whole periods and from the main thread for periods split between jobs, and must
+ * be those of one thread too. Plain pcap captures are walked by the workers in the file, the
+ * others copied to them: both paths are covered.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
