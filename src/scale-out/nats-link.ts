@@ -32,13 +32,24 @@ export function serverList(url: string, key: string): string[] {
   return servers;
 }
 
+/**
+ * The credentials file, checked now: the client would only parse it when the server asks, and
+ * a damaged file would then be a connection failure retried for ever.
+ */
 export function readCredentials(file: string, key: string): Uint8Array | undefined {
   if (file === '') return undefined;
+  let bytes: Uint8Array;
   try {
-    return readFileSync(file);
+    bytes = readFileSync(file);
   } catch (err) {
     throw new UsageError(`cannot read ${key} ${file}: ${(err as Error).message}`);
   }
+  // As nsc writes it: a block with the user JWT, then one with the user's nkey seed (SU...).
+  const blocks = [...new TextDecoder().decode(bytes).matchAll(/-{3,}[^\n]*-{3,}\n\s*(\S+)\s*\n\s*-{3,}[^\n]*-{3,}/g)].map((m) => m[1]);
+  if (blocks.length < 2 || blocks[0].split('.').length !== 3 || !blocks[1].startsWith('SU')) {
+    throw new UsageError(`bad value for ${key}: ${file} is not a NATS credentials file (expected a user JWT block, then a user nkey seed block, as nsc writes them)`);
+  }
+  return bytes;
 }
 
 /** Connects once (no background reconnection loop of the client's: callers retry on their own terms). */

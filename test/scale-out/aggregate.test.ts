@@ -13,10 +13,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect } from '@nats-io/transport-node';
+import { connect, credsAuthenticator } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { multiSensorCapture } from '../fixtures/multi-sensor.js';
 import { NatsServer, natsServerMissing } from '../support/nats-server.js';
+import { operatorMode } from '../support/nats-operator.js';
 import { freePort, tempDir, waitFor } from '../support/servers.js';
 import { readJsonLines } from '../support/json-lines.js';
 
@@ -279,4 +280,37 @@ test('exporter.nats refuses a start-aligned run and a bad subject, naming the ke
   const r3 = await netspot(['aggregate', '--nats', 'nats://127.0.0.1:1', '--site', 'lab', '-s', 'R_SYN']).done;
   assert.equal(r3.code, 2);
   assert.match(r3.stderr, /needs analyzer\.state_file/);
+});
+
+test('exporter.nats.credentials: an operator-mode nats-server (JWT accounts) takes the snapshots of a sensor with the user\'s .creds file and refuses one without', { skip, timeout: 120_000 }, async () => {
+  const s = setup(12, 100, 16);
+  const { config, creds } = operatorMode();
+  const credsFile = join(s.dir, 'sensor.creds');
+  writeFileSync(credsFile, creds);
+  const nats = await NatsServer.start({ config });
+  try {
+    // Without the credentials: the server says why, the sensor names it and counts every snapshot as dropped.
+    const refused = await ok([...sensorArgs(s.parts[0], 0, nats.url, s.period, ['--exporter.nats.flush_timeout', '500ms']), '-f', join(s.dir, 'refused.json')]);
+    assert.match(refused, /exporter nats: cannot send to nats:\/\/127\.0\.0\.1:\d+: .*Authorization Violation/i);
+    assert.match(refused, /exporter nats: dropped 12 data records/);
+    // With them: every period's snapshot is stored in the account's stream, none dropped.
+    const sent = await ok([...sensorArgs(s.parts[0], 0, nats.url, s.period, ['--exporter.nats.credentials', credsFile]), '-f', join(s.dir, 'sent.json')]);
+    assert.doesNotMatch(sent, /cannot send|dropped/);
+    const nc = await connect({ servers: nats.url, authenticator: credsAuthenticator(new TextEncoder().encode(creds)) });
+    try {
+      const info = await (await jetstreamManager(nc)).streams.info('NETSPOT');
+      assert.equal(info.state.messages, 12);
+    } finally {
+      await nc.close();
+    }
+    // A credentials file that is not one is refused before anything runs, naming the key.
+    const bad = join(s.dir, 'bad.creds');
+    writeFileSync(bad, 'not a creds file\n');
+    const r = await netspot([...sensorArgs(s.parts[0], 0, nats.url, s.period, ['--exporter.nats.credentials', bad]), '-f', join(s.dir, 'bad.json')]).done;
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /bad value for exporter\.nats\.credentials: .*bad\.creds is not a NATS credentials file/);
+    assert.equal(lines(join(s.dir, 'bad.json')).length, 0, 'nothing ran');
+  } finally {
+    await nats.stop();
+  }
 });

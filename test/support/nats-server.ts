@@ -30,13 +30,16 @@ export class NatsServer {
     return this.proc?.output ?? '';
   }
 
-  /** `maxPayload`: the largest message the server takes, bytes (its default is 1 MiB). */
-  static async start(o: { maxPayload?: number } = {}): Promise<NatsServer> {
+  /**
+   * `maxPayload`: the largest message the server takes, bytes (its default is 1 MiB);
+   * `config`: more configuration lines (nats-operator.ts).
+   */
+  static async start(o: { maxPayload?: number; config?: string } = {}): Promise<NatsServer> {
     const dir = tempDir('nats');
     let config: string | undefined;
-    if (o.maxPayload !== undefined) {
+    if (o.maxPayload !== undefined || o.config !== undefined) {
       config = join(dir, 'nats.conf');
-      writeFileSync(config, `max_payload: ${o.maxPayload}\n`);
+      writeFileSync(config, (o.maxPayload === undefined ? '' : `max_payload: ${o.maxPayload}\n`) + (o.config ?? ''));
     }
     const s = new NatsServer(await freePort(), join(dir, 'store'), config);
     await s.restart();
