@@ -32,12 +32,12 @@ interface Done {
   stderr: string;
 }
 
-function netspot(args: string[]): { proc: ChildProcess; done: Promise<Done> } {
+function netspot(args: string[]): { proc: ChildProcess; done: Promise<Done>; stderr: () => string } {
   const proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<Done>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal, stderr })));
-  return { proc, done };
+  return { proc, done, stderr: () => stderr };
 }
 
 async function ok(args: string[]): Promise<string> {
@@ -239,6 +239,43 @@ test('its durable consumer deleted under a running aggregator: re-created, the s
     assert.deepEqual(lines(join(s.dir, 'agg.json')), ref.data);
     assert.deepEqual(alarmLines(join(s.dir, 'agg-alarms.json')), ref.alarms);
   } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});
+
+test('nats-server stalled (SIGSTOP) under a waiting aggregator: its missed heartbeats resynchronise the consumer, every period judged once', { skip, timeout: 300_000 }, async (t) => {
+  const s = setup(150, 100, 17);
+  const nats = await NatsServer.start();
+  const nc = await connect({ servers: nats.url });
+  try {
+    const ref = await single(s);
+    // --wait 15s: pulls of 7.5 s, heartbeats every 3.75 s; two missed ones mean a pull lost.
+    const agg = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg'));
+    try {
+      const jsm = await jetstreamManager(nc);
+      await waitFor('the aggregator\'s pull request', async () => ((await jsm.consumers.info('NETSPOT', 'netspot-aggregate-lab')).num_waiting > 0 ? true : undefined), 60_000);
+      // The server stalls with the connection open (the client's pings come every 2 min): only the heartbeats tell.
+      nats.pause();
+      try {
+        await waitFor('the aggregator noticing the missed heartbeats', async () => (/heartbeats of consumer netspot-aggregate-lab missed/.test(agg.stderr()) ? true : undefined), 60_000);
+      } finally {
+        nats.resume();
+      }
+      await Promise.all(s.parts.map((p, i) => ok(sensorArgs(p, i, nats.url, s.period))));
+      await waitFor('the aggregate of every period', async () => (lines(join(s.dir, 'agg.json')).length >= ref.data.length ? true : undefined), 120_000);
+    } finally {
+      agg.proc.kill('SIGTERM');
+    }
+    const r = await agg.done;
+    t.diagnostic(r.stderr.split('\n').filter((l) => /consumer|snapshots:/.test(l)).join('; '));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /\d+ heartbeats of consumer netspot-aggregate-lab missed \(a pull lost\)/);
+    assert.match(r.stderr, /0 late, 0 delivered again, 0 refused; 0 periods closed without every sensor/);
+    assert.deepEqual(lines(join(s.dir, 'agg.json')), ref.data);
+    assert.deepEqual(alarmLines(join(s.dir, 'agg-alarms.json')), ref.alarms);
+  } finally {
+    nats.resume();
     await nc.close();
     await nats.stop();
   }

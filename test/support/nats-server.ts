@@ -61,6 +61,15 @@ export class NatsServer {
     });
   }
 
+  /** SIGSTOP / SIGCONT: a server that stalls (no heartbeats, no answers) with its connections kept open. */
+  pause(): void {
+    this.proc?.proc.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.proc?.proc.kill('SIGCONT');
+  }
+
   /** SIGKILL: no chance to write anything more. */
   async kill(): Promise<void> {
     const p = this.proc;
