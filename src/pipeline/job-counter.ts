@@ -26,6 +26,8 @@ export class JobCounter {
   private pieceEnd = 0;
   private filePos = 0;
   private readonly rel = new Uint32Array(16384);
+  /** Bytes of the job's parts of periods copied into the slot so far (the first and last segments may both be parts). */
+  private kept = 0;
   /**
    * The top talkers of whole periods (their sampling starts afresh each period, so these are
    * one thread's lists); those of parts of periods are the main thread's, from the IP marks.
@@ -68,6 +70,7 @@ export class JobCounter {
     this.filePos = walk.start;
     this.pieceStart = walk.start;
     this.pieceEnd = walk.start;
+    this.kept = 0;
   }
 
   /**
@@ -101,7 +104,6 @@ export class JobCounter {
     const { caplen, wirelen, linkType: linkTypes } = slot;
     const rel = this.rel;
     let malformed = 0;
-    let kept = 0;
     for (let i = from; i < to; ) {
       // One piece: as many whole records as it holds (at least one).
       this.ensure(walk, hdr);
@@ -134,9 +136,9 @@ export class JobCounter {
       malformed += this.countPackets(b, rel, slot, first, i, talkers, first);
       if (keep && this.talkers !== null) {
         for (let j = first; j < i; j++) {
-          slot.data.set(b.subarray(rel[j - first], rel[j - first] + caplen[j]), kept);
-          slot.offset[j] = kept;
-          kept += caplen[j];
+          slot.data.set(b.subarray(rel[j - first], rel[j - first] + caplen[j]), this.kept);
+          slot.offset[j] = this.kept;
+          this.kept += caplen[j];
         }
       }
     }

@@ -72,3 +72,23 @@ test('a job that does not match the file is an error naming the byte offset, not
   // Fewer records than the job's range holds (the file changed).
   assert.throws(() => countJob(counter, path, count - 1, 24, size), new RegExp(`the job's ${count - 1} records end at byte offset \\d+ of the capture file, expected ${size}`));
 });
+
+test('parts of periods walked in the file are copied into the slot for the main thread\'s top talkers, the first and the last part alike', async () => {
+  const { counter, path, size, count } = await setup(false);
+  const list = packets();
+  const slot = createJobSlot(1 << 20, 4096);
+  // Three segments: the end of one period, a whole one, the start of the next.
+  const cuts = [30, 80, count];
+  cuts.forEach((e, k) => (slot.ends[k] = e));
+  const fd = openSync(path, 'r');
+  try {
+    const segments = counter.count(slot, 3, new Uint8Array([0, 1, 0]), { fd, littleEndian: true, recordHeader: 16, linkType: 1, start: 24, end: size });
+    assert.ok(segments[0].state !== undefined && segments[2].state !== undefined && segments[1].values !== undefined);
+  } finally {
+    closeSync(fd);
+  }
+  // Every packet of the two parts is in the slot at its offset, as the generator made it.
+  for (const i of [...Array(30).keys(), ...Array.from({ length: count - 80 }, (_, k) => 80 + k)]) {
+    assert.deepEqual(slot.data.subarray(slot.offset[i], slot.offset[i] + slot.caplen[i]), list[i].data, `packet ${i}`);
+  }
+});
