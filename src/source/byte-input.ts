@@ -31,7 +31,7 @@ export const YIELD_MS = 10;
  * A plain file, read on the calling thread (readSync) in windows of a few hundred KiB. Reading
  * on the thread that parses leaves the bytes in that core's cache: with reads done ahead on
  * libuv's thread pool, parsing found them in another core's cache, and the whole run was
- * about 15% slower (docs/performance.md). Every YIELD_MS the read waits for one turn of the
+ * about 10% slower (docs/performance.md). Every YIELD_MS the read waits for one turn of the
  * event loop, so exporters, timers, signals and the server keep running. Only regular files
  * come here (util/safe-open.ts refuses FIFOs and devices), so a read never waits for a writer.
  */
