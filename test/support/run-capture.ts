@@ -1,7 +1,7 @@
 /** Runs the real pipeline on a capture and collects every record (an exporter of the test's own). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './servers.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Session } from '../../src/pipeline/session.js';
 import type { Exporter } from '../../src/exporters/index.js';
@@ -32,7 +32,8 @@ export class CollectingExporter implements Exporter {
 }
 
 export function tempFile(name: string, bytes: Uint8Array | string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'netspot-test-'));
+  // Removed when the test process exits, as every temporary folder of the tests.
+  const dir = tempDir('test');
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return path;
