@@ -14,7 +14,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, credsAuthenticator } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { multiSensorCapture } from '../fixtures/multi-sensor.js';
 import { NatsServer, natsServerMissing } from '../support/nats-server.js';
 import { operatorMode } from '../support/nats-operator.js';
@@ -213,19 +213,27 @@ test('aggregator and nats-server killed and restarted mid-run: every period writ
 test('nats-server killed and restarted under a running aggregator as well: it resumes by itself', { skip, timeout: 300_000 }, (t) =>
   killAndRestart(t, true));
 
-test('its durable consumer deleted under a running aggregator: re-created, the snapshots sent afterwards all judged', { skip, timeout: 300_000 }, async (t) => {
-  const s = setup(150, 100, 16);
+/**
+ * An aggregator waiting on its consumer (a pull request open at the server) meets `disrupt`;
+ * then the sensors publish. Its records must be the single run's, every period once, none
+ * late, and its log must say what happened (`said`).
+ */
+async function disruptWaitingAggregator(
+  t: TestContext,
+  seed: number,
+  disrupt: (nats: NatsServer, jsm: JetStreamManager, agg: ReturnType<typeof netspot>) => Promise<void>,
+  said: RegExp,
+): Promise<void> {
+  const s = setup(150, 100, seed);
   const nats = await NatsServer.start();
   const nc = await connect({ servers: nats.url });
   try {
     const ref = await single(s);
     const agg = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg'));
     try {
-      // The aggregator is waiting on its consumer (a pull request open at the server) ...
       const jsm = await jetstreamManager(nc);
       await waitFor('the aggregator\'s pull request', async () => ((await jsm.consumers.info('NETSPOT', 'netspot-aggregate-lab')).num_waiting > 0 ? true : undefined), 60_000);
-      // ... when an operator (or a server that lost its consumer store) removes the consumer.
-      await jsm.consumers.delete('NETSPOT', 'netspot-aggregate-lab');
+      await disrupt(nats, jsm, agg);
       await Promise.all(s.parts.map((p, i) => ok(sensorArgs(p, i, nats.url, s.period))));
       await waitFor('the aggregate of every period', async () => (lines(join(s.dir, 'agg.json')).length >= ref.data.length ? true : undefined), 120_000);
     } finally {
@@ -234,43 +242,7 @@ test('its durable consumer deleted under a running aggregator: re-created, the s
     const r = await agg.done;
     t.diagnostic(r.stderr.split('\n').filter((l) => /consumer|snapshots:/.test(l)).join('; '));
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /consumer netspot-aggregate-lab is gone from the server: consumer netspot-aggregate-lab re-created at stream sequence 1 \(it was gone: after the last snapshot taken\)/);
-    assert.match(r.stderr, /0 late, 0 delivered again, 0 refused; 0 periods closed without every sensor/);
-    assert.deepEqual(lines(join(s.dir, 'agg.json')), ref.data);
-    assert.deepEqual(alarmLines(join(s.dir, 'agg-alarms.json')), ref.alarms);
-  } finally {
-    await nc.close();
-    await nats.stop();
-  }
-});
-
-test('nats-server stalled (SIGSTOP) under a waiting aggregator: its missed heartbeats resynchronise the consumer, every period judged once', { skip, timeout: 300_000 }, async (t) => {
-  const s = setup(150, 100, 17);
-  const nats = await NatsServer.start();
-  const nc = await connect({ servers: nats.url });
-  try {
-    const ref = await single(s);
-    // --wait 15s: pulls of 7.5 s, heartbeats every 3.75 s; two missed ones mean a pull lost.
-    const agg = netspot(aggregatorArgs(nats.url, s.dir, s.period, 'agg'));
-    try {
-      const jsm = await jetstreamManager(nc);
-      await waitFor('the aggregator\'s pull request', async () => ((await jsm.consumers.info('NETSPOT', 'netspot-aggregate-lab')).num_waiting > 0 ? true : undefined), 60_000);
-      // The server stalls with the connection open (the client's pings come every 2 min): only the heartbeats tell.
-      nats.pause();
-      try {
-        await waitFor('the aggregator noticing the missed heartbeats', async () => (/heartbeats of consumer netspot-aggregate-lab missed/.test(agg.stderr()) ? true : undefined), 60_000);
-      } finally {
-        nats.resume();
-      }
-      await Promise.all(s.parts.map((p, i) => ok(sensorArgs(p, i, nats.url, s.period))));
-      await waitFor('the aggregate of every period', async () => (lines(join(s.dir, 'agg.json')).length >= ref.data.length ? true : undefined), 120_000);
-    } finally {
-      agg.proc.kill('SIGTERM');
-    }
-    const r = await agg.done;
-    t.diagnostic(r.stderr.split('\n').filter((l) => /consumer|snapshots:/.test(l)).join('; '));
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /\d+ heartbeats of consumer netspot-aggregate-lab missed \(a pull lost\)/);
+    assert.match(r.stderr, said);
     assert.match(r.stderr, /0 late, 0 delivered again, 0 refused; 0 periods closed without every sensor/);
     assert.deepEqual(lines(join(s.dir, 'agg.json')), ref.data);
     assert.deepEqual(alarmLines(join(s.dir, 'agg-alarms.json')), ref.alarms);
@@ -279,7 +251,33 @@ test('nats-server stalled (SIGSTOP) under a waiting aggregator: its missed heart
     await nc.close();
     await nats.stop();
   }
-});
+}
+
+test('its durable consumer deleted under a running aggregator: re-created, the snapshots sent afterwards all judged', { skip, timeout: 300_000 }, (t) =>
+  disruptWaitingAggregator(
+    t,
+    16,
+    // An operator (or a server that lost its consumer store) removes the consumer.
+    async (_nats, jsm) => void (await jsm.consumers.delete('NETSPOT', 'netspot-aggregate-lab')),
+    /consumer netspot-aggregate-lab is gone from the server: consumer netspot-aggregate-lab re-created at stream sequence 1 \(it was gone: after the last snapshot taken\)/,
+  ));
+
+test('nats-server stalled (SIGSTOP) under a waiting aggregator: its missed heartbeats resynchronise the consumer, every period judged once', { skip, timeout: 300_000 }, (t) =>
+  disruptWaitingAggregator(
+    t,
+    17,
+    // The server stalls with the connection open (the client's pings come every 2 min): only
+    // the heartbeats tell (--wait 15s: pulls of 7.5 s, heartbeats every 3.75 s; two missed ones mean a pull lost).
+    async (nats, _jsm, agg) => {
+      nats.pause();
+      try {
+        await waitFor('the aggregator noticing the missed heartbeats', async () => (/heartbeats of consumer netspot-aggregate-lab missed/.test(agg.stderr()) ? true : undefined), 60_000);
+      } finally {
+        nats.resume();
+      }
+    },
+    /\d+ heartbeats of consumer netspot-aggregate-lab missed \(a pull lost\)/,
+  ));
 
 test('a dead NATS at a sensor: a warning naming the URL, every snapshot counted as dropped, the analysis goes on', { skip, timeout: 60_000 }, async () => {
   const s = setup(20, 100, 13);
